@@ -1,0 +1,271 @@
+"""Building one CPython variant from source: fetch, verify, configure, compile, install, check.
+
+The install goes to a temporary prefix that is renamed into place only after the new
+interpreter passed its checks, so a variant either is fully built or does not exist.
+Configure and compile happen in a work tree that survives an interruption, so the next
+build resumes where the last one stopped instead of starting over.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from inparallel import paths, sources
+from inparallel.catalog import Variant
+from inparallel.console import Stage, console, fmt_duration, stage
+from inparallel.errors import UserError
+from inparallel.interpreters import InterpreterInfo, probe
+
+BUILD_INFO = "build-info.json"
+LOG_TAIL_LINES = 25
+
+# Header -> Debian package. The first group is needed for a usable interpreter; without the
+# second, configure still succeeds but silently leaves modules out.
+REQUIRED_HEADERS = {"zlib.h": "zlib1g-dev", "ffi.h": "libffi-dev", "openssl/ssl.h": "libssl-dev"}
+OPTIONAL_HEADERS = {
+    "bzlib.h": "libbz2-dev",
+    "lzma.h": "liblzma-dev",
+    "sqlite3.h": "libsqlite3-dev",
+    "readline/readline.h": "libreadline-dev",
+    "uuid/uuid.h": "uuid-dev",
+    "ncurses.h": "libncurses-dev",
+    "zstd.h": "libzstd-dev",
+}
+# Modules whose absence means the build is broken for the demos or the talk.
+CHECKED_MODULES = ("_decimal", "zlib", "_ssl", "ctypes", "_interpreters")
+
+
+@dataclass(frozen=True)
+class BuildPaths:
+    """Every path one variant's build touches."""
+
+    prefix: Path
+    staging: Path
+    work: Path
+    log: Path
+    lock: Path
+
+    @classmethod
+    def for_variant(cls, variant: Variant) -> BuildPaths:
+        prefix = paths.prefix_for(variant.name)
+        return cls(
+            prefix=prefix,
+            staging=prefix.with_name(f".{variant.name}.staging"),
+            work=paths.cache_root() / "work" / variant.name,
+            log=paths.logs_dir() / f"build-{variant.name}.log",
+            lock=paths.cache_root() / "locks" / f"{variant.name}.lock",
+        )
+
+
+def python_in(prefix: Path) -> Path:
+    """The interpreter inside an install prefix."""
+    return prefix / "bin" / "python3"
+
+
+def built_info(variant: Variant) -> dict | None:
+    """The recorded build of ``variant``, or None if it is not (completely) built."""
+    prefix = paths.prefix_for(variant.name)
+    info = prefix / BUILD_INFO
+    if not (info.is_file() and python_in(prefix).exists()):
+        return None
+    return json.loads(info.read_text())
+
+
+def missing_dependencies() -> tuple[list[str], list[str]]:
+    """Debian packages to install: (required, optional) ones, found by compiling a header."""
+    required = [tool for tool in ("gcc", "make") if shutil.which(tool) is None]
+    if required:
+        return ["build-essential"], []
+
+    def lacks(header: str) -> bool:
+        probe_src = f"#include <{header}>\n"
+        done = subprocess.run(
+            ["gcc", "-E", "-x", "c", "-", "-o", os.devnull],
+            input=probe_src,
+            capture_output=True,
+            text=True,
+        )
+        return done.returncode != 0
+
+    need = [pkg for header, pkg in REQUIRED_HEADERS.items() if lacks(header)]
+    want = [pkg for header, pkg in OPTIONAL_HEADERS.items() if lacks(header)]
+    return need, want
+
+
+def _run_logged(cmd: list[str], cwd: Path, log: Path, current: Stage, env=None) -> None:
+    """Run a build command, appending to the log and showing its latest line live."""
+    tail: deque[str] = deque(maxlen=LOG_TAIL_LINES)
+    with log.open("a") as out:
+        out.write(f"\n$ {' '.join(cmd)}\n")
+        out.flush()
+        process = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            env=env,
+            start_new_session=False,
+        )
+        assert process.stdout is not None
+        for line in process.stdout:
+            out.write(line)
+            tail.append(line.rstrip())
+            current.update(line)
+        code = process.wait()
+    if code != 0:
+        console.print(f"[red]last lines of {log}:[/]")
+        for line in tail:
+            console.print(f"  [dim]{line}[/]", markup=True, soft_wrap=True)
+        raise UserError(f"{current.title} failed (exit {code}); full log: {log}")
+
+
+def check(python: Path, variant: Variant) -> InterpreterInfo:
+    """Verify that a freshly installed interpreter is the variant the catalog describes."""
+    info = probe(python)
+    if info is None:
+        raise UserError(f"the new interpreter {python} does not run")
+    if info.version != variant.version:
+        raise UserError(f"{python} reports {info.version}, expected {variant.version}")
+    if info.gil_enabled == variant.free_threaded:
+        state = "on" if info.gil_enabled else "off"
+        raise UserError(f"{python} has its GIL {state}, which is wrong for {variant.name}")
+    # 3.12 has the same machinery under its provisional name.
+    modules = [
+        "_xxsubinterpreters" if m == "_interpreters" and variant.series == "3.12" else m
+        for m in CHECKED_MODULES
+    ]
+    imports = "; ".join(f"import {m}" for m in modules)
+    done = subprocess.run([str(python), "-I", "-c", imports], capture_output=True, text=True)
+    if done.returncode != 0:
+        last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "unknown error"
+        raise UserError(f"{python} lacks a required module ({last}); see the build log")
+    return info
+
+
+def _extract(tarball: Path, work: Path) -> Path:
+    """Unpack into ``work`` (replacing a half-unpacked tree) and return the source root."""
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    with tarfile.open(tarball) as archive:
+        archive.extractall(work, filter="data")
+    (work / ".extracted").write_text(tarball.name)
+    return work / tarball.name.removesuffix(".tar.xz")
+
+
+def build(variant: Variant, source: Path | None = None, jobs: int | None = None) -> Path:
+    """Build ``variant`` unless it is built already; return its interpreter.
+
+    Safe to interrupt and to run twice at once: a file lock serializes builds of one variant,
+    and only a checked install is ever renamed to the final prefix.
+    """
+    where = BuildPaths.for_variant(variant)
+    if built_info(variant):
+        console.print(f"[green]✓[/] {variant.label} already built in {where.prefix}")
+        return python_in(where.prefix)
+    where.lock.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(where.lock)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        console.print(f"another build of {variant.name} is running; waiting for it to finish")
+        lock.acquire()
+    try:
+        if built_info(variant):  # the other build finished it
+            return python_in(where.prefix)
+        return _build_locked(variant, where, source, jobs or os.cpu_count() or 1)
+    finally:
+        lock.release()
+
+
+def _build_locked(variant: Variant, where: BuildPaths, source: Path | None, jobs: int) -> Path:
+    started = time.monotonic()
+    console.rule(f"building {variant.label}")
+    required, optional = missing_dependencies()
+    if required:
+        raise UserError(
+            f"missing build dependencies; install them with: apt-get install {' '.join(required)}"
+        )
+    if optional:
+        console.print(
+            f"[yellow]note:[/] optional modules will be missing; for a complete build run "
+            f"apt-get install {' '.join(optional)}"
+        )
+    where.log.parent.mkdir(parents=True, exist_ok=True)
+    console.print(f"full log: {where.log}")
+
+    with stage("download") as current:
+        tarball = sources.fetch(
+            variant,
+            paths.downloads_dir(),
+            source=source,
+            progress=lambda done, total: current.update(
+                f"{done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
+            ),
+            log=current.update,
+        )
+    with stage("verify sha256"):
+        sources.verify(tarball, variant.sha256, str(tarball))
+
+    flags = [f"--prefix={where.prefix}", *variant.configure]
+    stamp = where.work / ".configured"
+    src = where.work / tarball.name.removesuffix(".tar.xz")
+    resumable = (
+        (where.work / ".extracted").exists()
+        and stamp.exists()
+        and stamp.read_text() == json.dumps(flags)
+    )
+    if resumable:
+        console.print("[green]✓[/] resuming an interrupted build: sources configured already")
+    else:
+        where.log.write_text(f"build of {variant.label}\n")
+        with stage("extract"):
+            src = _extract(tarball, where.work)
+        with stage("configure") as current:
+            _run_logged(["./configure", *flags], src, where.log, current)
+        stamp.write_text(json.dumps(flags))
+    with stage(f"compile (make -j{jobs})") as current:
+        _run_logged(["make", f"-j{jobs}"], src, where.log, current)
+
+    if where.staging.exists():
+        shutil.rmtree(where.staging)
+    with stage("install") as current:
+        # DESTDIR keeps the configured prefix baked into the interpreter while the files
+        # land in a staging folder that only a successful check promotes.
+        _run_logged(
+            ["make", "install", f"DESTDIR={where.staging}"], src, where.log, current
+        )
+    staged_prefix = where.staging / where.prefix.relative_to("/")
+    with stage("check"):
+        info = check(python_in(staged_prefix), variant)
+    record = {
+        "variant": variant.name,
+        "version": variant.version,
+        "sha256": variant.sha256,
+        "configure": flags,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "build_seconds": round(time.monotonic() - started, 1),
+        "interpreter": info.to_dict() | {"executable": str(python_in(where.prefix))},
+    }
+    (staged_prefix / BUILD_INFO).write_text(json.dumps(record, indent=2) + "\n")
+    where.prefix.parent.mkdir(parents=True, exist_ok=True)
+    staged_prefix.rename(where.prefix)
+    shutil.rmtree(where.staging, ignore_errors=True)
+    shutil.rmtree(where.work, ignore_errors=True)
+    console.print(
+        f"[green bold]built {variant.label}[/] in {fmt_duration(time.monotonic() - started)}: "
+        f"{python_in(where.prefix)}"
+    )
+    return python_in(where.prefix)

@@ -1,0 +1,100 @@
+"""The declarative catalog of CPython variants (``variants.toml``) and name resolution."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from inparallel.errors import UserError
+
+CATALOG_FILE = "variants.toml"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One CPython build: a pinned release plus the configure flags that define it."""
+
+    name: str
+    version: str
+    sha256: str
+    configure: tuple[str, ...]
+    note: str
+    debian_version: str
+
+    @property
+    def free_threaded(self) -> bool:
+        """True for the ``t`` builds, which CPython configures with ``--disable-gil``."""
+        return "--disable-gil" in self.configure
+
+    @property
+    def series(self) -> str:
+        """The feature release, such as ``3.14``."""
+        major, minor = self.version.split(".")[:2]
+        return f"{major}.{minor}"
+
+    @property
+    def prerelease(self) -> bool:
+        """True for alphas, betas and release candidates, which must be labelled as such."""
+        return re.search(r"(a|b|rc)\d+$", self.version) is not None
+
+    @property
+    def label(self) -> str:
+        """A human label that never hides a release candidate: ``3.15t (3.15.0rc2, RC)``."""
+        suffix = ", release candidate" if self.prerelease else ""
+        return f"{self.name} ({self.version}{suffix})"
+
+    @property
+    def tarball(self) -> str:
+        """The python.org source tarball's file name."""
+        return f"Python-{self.version}.tar.xz"
+
+
+@cache
+def load() -> dict[str, Variant]:
+    """Read the catalog shipped with the package, keyed by variant name."""
+    raw = tomllib.loads(resources.files("inparallel").joinpath(CATALOG_FILE).read_text())
+    return {
+        name: Variant(
+            name=name,
+            version=entry["version"],
+            sha256=entry["sha256"],
+            configure=tuple(entry.get("configure", ())),
+            note=entry.get("note", ""),
+            debian_version=entry.get("debian_version", entry["version"]),
+        )
+        for name, entry in raw["variants"].items()
+    }
+
+
+@cache
+def aliases() -> dict[str, str]:
+    """Friendly names (``gil``, ``nogil``) mapped to catalog names."""
+    raw = tomllib.loads(resources.files("inparallel").joinpath(CATALOG_FILE).read_text())
+    return dict(raw.get("aliases", {}))
+
+
+def known_names() -> list[str]:
+    """Every name a user may type: catalog names, then aliases."""
+    return [*load(), *aliases()]
+
+
+def resolve(name: str) -> Variant:
+    """Return the variant for a name or alias; an unknown name is a usage error (exit 2)."""
+    variants = load()
+    target = aliases().get(name, name)
+    if target not in variants:
+        known = ", ".join(known_names())
+        raise UserError(f"unknown variant {name!r}; known variants: {known}", code=2)
+    return variants[target]
+
+
+def resolve_all(names: list[str]) -> list[Variant]:
+    """Resolve several names, dropping duplicates but keeping the order given."""
+    seen: dict[str, Variant] = {}
+    for name in names:
+        variant = resolve(name)
+        seen.setdefault(variant.name, variant)
+    return list(seen.values())

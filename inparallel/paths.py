@@ -1,0 +1,38 @@
+"""Where things live: the repository, its data folder, and the build cache outside it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+DEMOS = REPO / "demos"
+
+CACHE_ENV = "INPARALLEL_CACHE"
+
+
+def cache_root() -> Path:
+    """The build cache, shared by every clone on this machine.
+
+    ``$INPARALLEL_CACHE`` overrides the default, the user's cache directory.
+    """
+    override = os.environ.get(CACHE_ENV)
+    return Path(override) if override else Path(user_cache_dir("python-in-parallel"))
+
+
+def downloads_dir() -> Path:
+    """Verified source tarballs."""
+    return cache_root() / "downloads"
+
+
+def prefix_for(variant_name: str) -> Path:
+    """The install prefix of one built variant; it exists only once the build is checked."""
+    return cache_root() / "builds" / variant_name
+
+
+def logs_dir() -> Path:
+    """Full build logs, one per variant."""
+    return cache_root() / "logs"

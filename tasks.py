@@ -1,0 +1,70 @@
+"""Python in Parallel: build the CPython variants, run the demos, build the site and slides.
+
+Run ``invoke --list`` for the tasks and ``invoke --help TASK`` for a task's options.
+The work lives in the ``inparallel`` package; each task here only parses its options.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import wraps
+from pathlib import Path
+
+from invoke import Exit, task
+
+from inparallel import catalog
+from inparallel.errors import UserError
+
+
+def _friendly(func):
+    """Turn a UserError into its one-line message and exit code, without a traceback."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except UserError as error:
+            raise Exit(f"error: {error}", code=error.code) from None
+        except KeyboardInterrupt:
+            raise Exit("interrupted; run the same command again to resume", code=130) from None
+
+    return wrapper
+
+
+def _names(text: str) -> list[str]:
+    """Split ``"3.14,3.14t"`` (or spaces) into names: Invoke has no variadic arguments."""
+    return [name for name in text.replace(",", " ").split() if name]
+
+
+@task(
+    positional=["variant"],
+    help={
+        "variant": "variants to build, comma-separated: " + ", ".join(catalog.known_names()),
+        "all": "build every variant in the catalog",
+        "source": "a local Python-X.Y.Z.tar.xz to use instead of downloading",
+        "jobs": "parallel compile jobs (default: all cores)",
+    },
+)
+@_friendly
+def build(c, variant=None, all=False, source=None, jobs=0):
+    """Build CPython variants from verified source into the build cache (skips built ones)."""
+    from inparallel import build as builder
+
+    names = list(catalog.load()) if all else _names(variant)
+    if not names:
+        raise UserError("name at least one variant, or --all; known: " + ", ".join(
+            catalog.known_names()), code=2)
+    chosen = catalog.resolve_all(names)
+    if source and len(chosen) > 1 and len({v.version for v in chosen}) > 1:
+        raise UserError("--source is one tarball; use it with variants of one release", code=2)
+    for variant_ in chosen:
+        builder.build(variant_, source=Path(source) if source else None, jobs=jobs or None)
+
+
+@task
+@_friendly
+def variants(c):
+    """Show every catalog variant: built, found on this system, or missing."""
+    from inparallel import discovery, report
+
+    report.variants_table(discovery.discover_all())
