@@ -68,3 +68,49 @@ def variants(c):
     from inparallel import discovery, report
 
     report.variants_table(discovery.discover_all())
+
+
+@task(
+    help={
+        "name": "the demo to run: nogil (the headline), cpu, overhead, startup, memory, ...",
+        "workers": "comma-separated worker counts (default: 1, 2, 4 ... all cores)",
+        "repeats": "timed repeats per measurement (default 5; 1 with --quick)",
+        "quick": "small sizes for a smoke test; results are real but not charted",
+    },
+)
+@_friendly
+def demo(c, name, workers="", repeats=0, quick=False):
+    """Run one demo under its variants, show it live and store it in data/."""
+    from inparallel import nogil_demo, suite
+
+    suite.spec_for(name)
+    counts = [int(n) for n in _names(workers)] if workers else None
+    if counts is not None and (not counts or min(counts) < 1):
+        raise UserError("--workers takes positive counts such as 1,2,4", code=2)
+    command = " ".join(["invoke demo", *sys.argv[sys.argv.index(name):]]) if name in sys.argv \
+        else f"invoke demo {name}"
+    if name == "nogil":
+        nogil_demo.run(counts or nogil_demo.default_workers(_cores()), repeats or None, quick,
+                       command)
+        return
+    args = (["--workers", ",".join(map(str, counts))] if counts else []) + (
+        ["--repeats", str(repeats)] if repeats else [])
+    suite.run(name, args, quick, command)
+
+
+@task(help={"quick": "a small smoke run of every demo (for CI)"})
+@_friendly
+def bench(c, quick=False):
+    """Run every demo under every available variant and store all of it in data/."""
+    from inparallel import suite
+
+    suite.bench(quick)
+
+
+def _cores() -> int:
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1

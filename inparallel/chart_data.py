@@ -1,0 +1,190 @@
+"""Read the measurement files in ``data/`` (schema v1, see ``data/README.md``) for charts and text.
+
+Everything the site shows is selected from these rows; nothing here computes a number that is
+not in a file. Quick (smoke) runs are skipped: they are never charted.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Machine:
+    """Where a run happened; ``key`` keeps a 2-core and a 16-core machine apart."""
+
+    id: str
+    cpu_model: str
+    cpus: int
+
+    @property
+    def key(self) -> str:
+        """``<machine id>-<N>cpu``, as in the data file names."""
+        return f"{self.id}-{self.cpus}cpu"
+
+    @property
+    def label(self) -> str:
+        """Human-readable, for captions: ``AMD EPYC 7B13, 2 CPUs``."""
+        return f"{self.cpu_model}, {self.cpus} CPU{'s' if self.cpus != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One result row, flattened with the context a chart needs to label and link it."""
+
+    demo: str
+    variant: str
+    workload: str
+    strategy: str
+    workers: int
+    unit: str
+    median: float | None
+    available: bool
+    reason: str | None
+    error: str | None
+    params: dict = field(hash=False, compare=False)
+    file: Path = field(compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """A usable measurement: it ran, it did not fail, and it has a value."""
+        return self.available and self.error is None and self.median is not None
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One data file: the run's provenance and its flattened rows."""
+
+    path: Path
+    demo: str
+    title: str
+    command: str
+    started_at: str
+    machine: Machine
+    rows: tuple[Row, ...]
+
+
+def _median(row: dict) -> float | None:
+    """The stored median, or the median of the stored values if only those are present."""
+    if row.get("median") is not None:
+        return float(row["median"])
+    values = [v for v in row.get("values") or [] if isinstance(v, int | float)]
+    return float(statistics.median(values)) if values else None
+
+
+def read(path: Path) -> Measurement | None:
+    """Parse one data file; None for a quick run or another schema version."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if doc.get("quick") or doc.get("schema_version") != SCHEMA_VERSION:
+        return None
+    info = doc.get("machine") or {}
+    cpus = int(info.get("usable_cpus") or info.get("cpu_count") or 0)
+    machine = Machine(str(info.get("id", "unknown")), str(info.get("cpu_model", "unknown")), cpus)
+    demo = str(doc.get("demo") or path.parent.name)
+    rows = []
+    for run in doc.get("runs") or []:
+        variant = str(run.get("variant"))
+        for item in run.get("results") or []:
+            rows.append(
+                Row(
+                    demo=demo,
+                    variant=variant,
+                    workload=str(item.get("workload", "")),
+                    strategy=str(item.get("strategy", "")),
+                    workers=int(item.get("workers") or 1),
+                    unit=str(item.get("unit", "")),
+                    median=_median(item),
+                    available=bool(item.get("available", True)),
+                    reason=item.get("reason"),
+                    error=item.get("error"),
+                    params=dict(item.get("params") or {}),
+                    file=path,
+                )
+            )
+    return Measurement(
+        path=path,
+        demo=demo,
+        title=str(doc.get("title", demo)),
+        command=str(doc.get("command") or f"invoke demo {demo}"),
+        started_at=str(doc.get("started_at", "")),
+        machine=machine,
+        rows=tuple(rows),
+    )
+
+
+def load(data_dir: Path, demo: str) -> list[Measurement]:
+    """Every charted (non-quick) file of one demo, oldest first."""
+    folder = data_dir / demo
+    if not folder.is_dir():
+        return []
+    found = []
+    # Timestamps lead the file names, so name order is time order.
+    for path in sorted(folder.glob("*.json")):
+        if path.name.endswith("_quick.json"):
+            continue
+        measurement = read(path)
+        if measurement is not None:
+            found.append(measurement)
+    return found
+
+
+@dataclass(frozen=True)
+class MachineData:
+    """A demo's rows on one machine: the latest run of each variant, and the files they came from."""
+
+    machine: Machine
+    rows: tuple[Row, ...]
+    files: tuple[Path, ...]
+    command: str
+
+    def select(self, **match: object) -> list[Row]:
+        """Rows whose attributes equal every keyword given (``strategy="threads"``)."""
+        return [r for r in self.rows if all(getattr(r, k) == v for k, v in match.items())]
+
+    @property
+    def variants(self) -> list[str]:
+        """The variants present, in first-seen order."""
+        return list(dict.fromkeys(r.variant for r in self.rows))
+
+
+def by_machine(measurements: Iterable[Measurement]) -> list[MachineData]:
+    """Group files by machine, keeping for each variant only its latest run on that machine.
+
+    Machines come out with the most CPUs first: the biggest machine shows the fullest curve.
+    """
+    latest: dict[str, dict[str, Measurement]] = {}
+    machines: dict[str, Machine] = {}
+    for m in measurements:  # oldest first, so later files overwrite earlier ones
+        machines[m.machine.key] = m.machine
+        for variant in dict.fromkeys(r.variant for r in m.rows):
+            latest.setdefault(m.machine.key, {})[variant] = m
+    grouped = []
+    for key, per_variant in latest.items():
+        rows = tuple(
+            r for variant, m in per_variant.items() for r in m.rows if r.variant == variant
+        )
+        files = tuple(dict.fromkeys(m.path for m in per_variant.values()))
+        command = next(iter(per_variant.values())).command
+        grouped.append(MachineData(machines[key], rows, files, command))
+    grouped.sort(key=lambda d: (-d.machine.cpus, d.machine.key))
+    return grouped
+
+
+def speedups(rows: list[Row], baseline: Row | None = None) -> dict[int, float]:
+    """Throughput speedup per worker count, against ``baseline`` or the 1-worker row.
+
+    The demos give every worker the same fixed amount of work (``data/README.md``), so N workers
+    do N units: throughput is ``workers / time`` and the ideal is a speedup of N.
+    """
+    usable = {r.workers: r for r in rows if r.ok}
+    base = baseline if baseline is not None and baseline.ok else usable.get(1)
+    if base is None or not base.median:
+        return {}
+    base_rate = base.workers / base.median
+    return {n: (n / r.median) / base_rate for n, r in sorted(usable.items()) if r.median}

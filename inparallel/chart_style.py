@@ -1,0 +1,162 @@
+"""One look for every chart: themes, colours and deterministic SVG output.
+
+Every chart is drawn twice, once per Material palette (``light`` for the default scheme,
+``dark`` for ``slate``), and shown with the ``#only-light`` / ``#only-dark`` URL suffixes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+import matplotlib
+
+# Charts are files, never windows: pick the non-interactive backend before pyplot loads.
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+Theme = Literal["light", "dark"]
+THEMES: tuple[Theme, ...] = ("light", "dark")
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies, and on a projector.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#999999",
+}
+
+# One colour per approach, the same on every chart and slide.
+STRATEGY_COLOURS = {
+    "sequential": OKABE_ITO["grey"],
+    "threads": OKABE_ITO["blue"],
+    "subinterpreters": OKABE_ITO["green"],
+    "processes-fork": OKABE_ITO["vermillion"],
+    "processes-forkserver": OKABE_ITO["orange"],
+    "processes-spawn": OKABE_ITO["purple"],
+    "asyncio": OKABE_ITO["sky"],
+}
+# Extra colours for categories not named above (variants, workloads), in a fixed order.
+CYCLE = [
+    OKABE_ITO[name]
+    for name in ("blue", "vermillion", "green", "orange", "purple", "sky", "yellow", "grey")
+]
+
+# Free-threaded builds get the orange family, GIL builds the blue family, so "t" reads at a glance.
+_GIL_SHADES = ["#8FB8DE", "#4A90C8", "#0072B2", "#00466E"]
+_FT_SHADES = ["#F3C76A", "#E69F00", "#D55E00", "#8C3D00"]
+
+_BASE = {
+    "figure.figsize": (10, 5.6),  # 16:9-ish, so a chart fills a slide too
+    "figure.dpi": 100,
+    "font.family": "DejaVu Sans",  # bundled with matplotlib: the same glyphs on every machine
+    "font.size": 15,
+    "axes.titlesize": 18,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.titlepad": 14,
+    "axes.labelsize": 15,
+    "xtick.labelsize": 14,
+    "ytick.labelsize": 14,
+    "legend.fontsize": 13,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.linewidth": 0.8,
+    "lines.linewidth": 3,
+    "lines.markersize": 9,
+    "savefig.bbox": "tight",
+    "savefig.transparent": True,  # the page's own background shows through
+    "svg.fonttype": "path",  # text as outlines: renders the same without the font installed
+    "svg.hashsalt": "python-in-parallel",  # fixed ids, so unchanged data gives identical files
+}
+
+_INK = {
+    "light": {"text": "#1f2328", "muted": "#57606a", "grid": "#d0d7de"},
+    "dark": {"text": "#e6edf3", "muted": "#9ea7b3", "grid": "#3d444d"},
+}
+
+
+def ink(theme: Theme, role: Literal["text", "muted", "grid"] = "text") -> str:
+    """The text, secondary-text or grid colour of a theme."""
+    return _INK[theme][role]
+
+
+def rc_for(theme: Theme) -> dict[str, object]:
+    """The rcParams of one theme: the shared base plus its ink colours."""
+    colours = _INK[theme]
+    return {
+        **_BASE,
+        "text.color": colours["text"],
+        "axes.labelcolor": colours["text"],
+        "axes.titlecolor": colours["text"],
+        "axes.edgecolor": colours["muted"],
+        "xtick.color": colours["muted"],
+        "ytick.color": colours["muted"],
+        "xtick.labelcolor": colours["text"],
+        "ytick.labelcolor": colours["text"],
+        "grid.color": colours["grid"],
+        "legend.labelcolor": colours["text"],
+    }
+
+
+@contextmanager
+def themed(theme: Theme) -> Iterator[None]:
+    """Draw inside this block to get the theme's look."""
+    with plt.rc_context(rc_for(theme)):
+        yield
+
+
+def variant_colour(variant: str, all_variants: list[str]) -> str:
+    """A stable colour for a Python variant: blues for GIL builds, oranges for ``t`` builds.
+
+    The shade follows the variant's rank among its family, so 3.13t and 3.14t differ.
+    """
+    free = is_free_threaded(variant)
+    family = sorted((v for v in all_variants if is_free_threaded(v) == free), key=version_key)
+    shades = _FT_SHADES if free else _GIL_SHADES
+    rank = family.index(variant) if variant in family else 0
+    # Spread the shades so two variants get contrasting ones, and the newest the strongest.
+    offset = len(shades) - len(family) if len(family) < len(shades) else 0
+    return shades[min(rank + offset, len(shades) - 1)]
+
+
+def is_free_threaded(variant: str) -> bool:
+    """True for a free-threaded variant name such as ``3.14t`` (also ``3.14t PYTHON_GIL=1``)."""
+    head = variant.split()[0].split("+")[0]
+    return head.endswith("t")
+
+
+def version_key(variant: str) -> tuple[int, ...]:
+    """Sort key that orders variants 3.12 < 3.13 < 3.13t < 3.14 ... by their numbers."""
+    head = variant.split()[0].split("+")[0]
+    numbers = [int(part) for part in head.rstrip("t").split(".") if part.isdigit()]
+    return (*numbers, int(head.endswith("t")), len(variant))
+
+
+def save(fig: Figure, path: Path) -> bool:
+    """Write ``fig`` as a deterministic SVG; return True if the file changed.
+
+    Skipping unchanged files keeps ``mkdocs serve`` from rebuilding in a loop.
+    """
+    buffer = io.BytesIO()
+    # No Date (or it changes each run); a fixed Creator so matplotlib's version string stays out.
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "python-in-parallel"})
+    plt.close(fig)
+    data = buffer.getvalue()
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True

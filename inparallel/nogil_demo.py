@@ -1,0 +1,87 @@
+"""The headline live demo: the same CPU-bound threads on 3.14 (GIL) and 3.14t (free-threaded)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.live import Live
+from rich.table import Table
+
+from inparallel import analysis, measure, store
+from inparallel.console import console
+
+DEMO = "nogil"
+TITLE = "CPU-bound threads: GIL build vs free-threaded build"
+VARIANTS = ["3.14", "3.14t"]
+
+
+def default_workers(cores: int) -> list[int]:
+    """1, 2, 4 ... up to ``cores``, ``cores`` included (same rule as demos/harness.py)."""
+    counts, n = [], 1
+    while n < cores:
+        counts.append(n)
+        n *= 2
+    return [*counts, cores]
+
+
+def _table(counts: list[int], medians: dict[str, dict[int, float]], correct: bool) -> Table:
+    table = Table(title=TITLE, title_justify="left")
+    table.add_column("threads", justify="right")
+    for name in VARIANTS:
+        table.add_column(f"{name} time", justify="right")
+        table.add_column(f"{name} speedup", justify="right")
+    for n in counts:
+        cells = [str(n)]
+        for name in VARIANTS:
+            t = medians[name].get(n)
+            t1 = medians[name].get(1)
+            cells.append(f"{t:.2f} s" if t else "…")
+            cells.append(f"{n * t1 / t:.2f}x" if t and t1 else "")
+        table.add_row(*cells)
+    table.caption = "speedup = work per second over 1 thread; ideal = thread count"
+    if not correct:
+        table.caption += "  [red]WRONG ANSWER in a run[/]"
+    return table
+
+
+def verdict(record: dict) -> str:
+    """One sentence for the speaker: the speedup of each build at the largest thread count."""
+    parts = []
+    for run in record["runs"]:
+        speedups = analysis.throughput_speedup(analysis.rows_of(run, "numeric", "threads"))
+        if not speedups:
+            return f"{run['variant']} produced no measurement: {run['error']}"
+        top = max(speedups)
+        gil = "GIL on" if run["gil_enabled_at_end"] else "GIL off"
+        parts.append(f"{run['variant']} ({gil}) {speedups[top]:.2f}x")
+    return f"At {top} threads, throughput over 1 thread: " + ", ".join(parts)
+
+
+def run(workers: list[int], repeats: int | None, quick: bool, command: str) -> tuple[dict, Path]:
+    """Make sure both builds exist, run the demo with a live table, store it; return both."""
+    targets = [measure.Target(found) for found in measure.ensure(VARIANTS)]
+    medians: dict[str, dict[int, float]] = {name: {} for name in VARIANTS}
+    state = {"correct": True}
+    extra = ["--repeats", str(repeats)] if repeats else []
+
+    with Live(_table(workers, medians, True), console=console, refresh_per_second=4) as live:
+
+        def on_row(variant: str, row: dict) -> None:
+            if row["median"] is not None:
+                medians[variant][row["workers"]] = row["median"]
+            state["correct"] &= row["correct"] is not False
+            live.update(_table(workers, medians, state["correct"]))
+
+        record = measure.collect(
+            DEMO, TITLE, targets,
+            [["--workers", str(n), *extra] for n in workers],
+            quick=quick, command=command,
+            settings={"workers": workers, "repeats": repeats or (1 if quick else 5)},
+            on_row=on_row,
+        )
+    path = store.write(record)
+    console.print(f"[bold]{verdict(record)}[/]")
+    console.print(f"stored: {path}")
+    return record, path
+
+

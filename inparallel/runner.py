@@ -1,0 +1,98 @@
+"""Running one demo script under one interpreter, following its JSON-lines output live."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from inparallel.paths import DEMOS
+
+# Variables that would change what the interpreter under test does behind the demo's back.
+_SCRUBBED_ENV = ("PYTHON_GIL", "PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP", "PYTHON_JIT")
+
+
+@dataclass
+class DemoRun:
+    """What came back from one demo process."""
+
+    rows: list[dict] = field(default_factory=list)
+    interpreter: dict | None = None
+    error: str | None = None
+    duration_s: float = 0.0
+
+
+def demo_script(name: str) -> Path:
+    """The demo program for ``name``."""
+    return DEMOS / f"{name}.py"
+
+
+def _environment(extra: dict[str, str] | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
+    # Sub-interpreters and spawned processes import the workloads by module name.
+    env["PYTHONPATH"] = str(DEMOS)
+    env.update(extra or {})
+    return env
+
+
+def run_demo(
+    python: Path,
+    demo: str,
+    args: list[str],
+    timeout_s: float,
+    on_row: Callable[[dict], None] = lambda _row: None,
+    env: dict[str, str] | None = None,
+) -> DemoRun:
+    """Run ``demos/<demo>.py --json ARGS`` under ``python``; never raises for a bad demo.
+
+    A crash, a non-zero exit or a run past ``timeout_s`` comes back as ``error``, with
+    the rows measured before it, so a harness can record it and go on with the rest.
+    """
+    result = DemoRun()
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [str(python), str(demo_script(demo)), "--json", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=DEMOS,
+        env=_environment(env),
+        start_new_session=True,  # its own process group, so a timeout kills its workers too
+    )
+    stderr_lines: list[str] = []
+    drain = threading.Thread(target=lambda: stderr_lines.extend(process.stderr), daemon=True)
+    drain.start()
+    timer = threading.Timer(timeout_s, lambda: os.killpg(process.pid, signal.SIGKILL))
+    timer.start()
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue  # a stray print from a worker is not a measurement
+            if message.get("type") == "row":
+                message.pop("type")
+                result.rows.append(message)
+                on_row(message)
+            elif message.get("type") == "interpreter":
+                result.interpreter = message
+        code = process.wait()
+    finally:
+        timer.cancel()
+        drain.join(timeout=5)
+    result.duration_s = round(time.monotonic() - started, 2)
+    if code == -signal.SIGKILL and result.duration_s >= timeout_s:
+        result.error = f"timed out after {timeout_s:.0f}s (hung or too slow)"
+    elif code != 0:
+        last = "".join(stderr_lines).strip().splitlines()[-1:] or ["no error output"]
+        result.error = f"exited with code {code}: {last[0]}"
+    elif result.interpreter is None:
+        result.error = "ended without describing its interpreter"
+    return result
