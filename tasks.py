@@ -37,28 +37,43 @@ def _names(text: str) -> list[str]:
 
 
 @task(
-    positional=["variant"],
     help={
-        "variant": "variants to build, comma-separated: " + ", ".join(catalog.known_names()),
-        "all": "build every variant in the catalog",
+        "variant": "comma-separated variants, or 'all': " + ", ".join(catalog.known_names()),
         "source": "a local Python-X.Y.Z.tar.xz to use instead of downloading",
         "jobs": "parallel compile jobs (default: all cores)",
     },
 )
 @_friendly
-def build(c, variant=None, all=False, source=None, jobs=0):
-    """Build CPython variants from verified source into the build cache (skips built ones)."""
+def build(c, variant, source=None, jobs=0):
+    """Build CPython variants from verified source into the build cache (skips built ones).
+
+    Examples: invoke build nogil; invoke build 3.13,3.13t; invoke build all
+    """
     from inparallel import build as builder
 
-    names = list(catalog.load()) if all else _names(variant)
-    if not names:
-        raise UserError("name at least one variant, or --all; known: " + ", ".join(
-            catalog.known_names()), code=2)
+    names = _names(variant)
+    if names == ["all"]:
+        builder.build_all(source=Path(source) if source else None, jobs=jobs or None)
+        return
     chosen = catalog.resolve_all(names)
-    if source and len(chosen) > 1 and len({v.version for v in chosen}) > 1:
+    if not chosen:
+        raise UserError("name a variant, or 'all'; known: " + ", ".join(catalog.known_names()),
+                        code=2)
+    if source and len({v.version for v in chosen}) > 1:
         raise UserError("--source is one tarball; use it with variants of one release", code=2)
-    for variant_ in chosen:
-        builder.build(variant_, source=Path(source) if source else None, jobs=jobs or None)
+    for each in chosen:
+        builder.build(each, source=Path(source) if source else None, jobs=jobs or None)
+
+
+@task(help={"args": "extra pytest arguments, e.g. '-k catalog -x'"})
+@_friendly
+def test(c, args=""):
+    """Run the test suite, installing the system packages and npm modules it needs first."""
+    from inparallel import prerequisites
+
+    prerequisites.install_packages(prerequisites.BUILD_PACKAGES + prerequisites.TEST_PACKAGES)
+    prerequisites.install_node_modules()
+    c.run(f"{sys.executable} -m pytest {args}", pty=False)
 
 
 @task

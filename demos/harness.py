@@ -29,7 +29,7 @@ def worker_counts(limit):
     while n < limit:
         counts.append(n)
         n *= 2
-    return counts + [limit]
+    return [*counts, limit]
 
 
 def parse_args(description, sizes, argv=None, extra=None):

@@ -35,7 +35,7 @@ def main(argv=None):
     args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv)
     out = harness.Output(args.json)
     for workers in args.workers:
-        answers, times = harness.timed(lambda: run_threads(workers, args.size), args.repeats)
+        answers, times = harness.timed(lambda n=workers: run_threads(n, args.size), args.repeats)
         correct = answers == [EXPECTED[args.size]] * workers
         out.emit(harness.row("numeric", "threads", workers, times, correct=correct,
                              params={"limit": args.size, "work_per_thread": args.size}))

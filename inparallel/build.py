@@ -237,7 +237,16 @@ def _build_locked(variant: Variant, where: BuildPaths, source: Path | None, jobs
             _run_logged(["./configure", *flags], src, where.log, current)
         stamp.write_text(json.dumps(flags))
     with stage(f"compile (make -j{jobs})") as current:
-        _run_logged(["make", f"-j{jobs}"], src, where.log, current)
+        # make deletes a half-written target when interrupted, but not when killed: a marker
+        # left behind by a killed build means object files may be truncated, so start clean.
+        marker = where.work / ".compiling"
+        if marker.exists():
+            _run_logged(["make", "clean"], src, where.log, current)
+        marker.touch()
+        try:
+            _run_logged(["make", f"-j{jobs}"], src, where.log, current)
+        finally:
+            marker.unlink()
 
     if where.staging.exists():
         shutil.rmtree(where.staging)
@@ -269,3 +278,22 @@ def _build_locked(variant: Variant, where: BuildPaths, source: Path | None, jobs
         f"{python_in(where.prefix)}"
     )
     return python_in(where.prefix)
+
+
+def build_all(source: Path | None = None, jobs: int | None = None) -> None:
+    """Build every catalog variant, going on past those that cannot be built here.
+
+    3.12's source is not on every mirror, for instance; the failures are listed at the end
+    and make the whole command fail, but do not stop the variants after them.
+    """
+    from inparallel.catalog import load
+
+    failed = []
+    for variant in load().values():
+        try:
+            build(variant, source=source, jobs=jobs)
+        except UserError as error:
+            console.print(f"[red]✗ {variant.name}:[/] {error}")
+            failed.append(variant.name)
+    if failed:
+        raise UserError(f"not built: {', '.join(failed)} (see the errors above)")

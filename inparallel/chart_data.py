@@ -136,7 +136,7 @@ def load(data_dir: Path, demo: str) -> list[Measurement]:
 
 @dataclass(frozen=True)
 class MachineData:
-    """A demo's rows on one machine: the latest run of each variant, and the files they came from."""
+    """A demo's rows on one machine: each variant's latest run, and the files they came from."""
 
     machine: Machine
     rows: tuple[Row, ...]

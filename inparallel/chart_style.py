@@ -51,9 +51,17 @@ CYCLE = [
     for name in ("blue", "vermillion", "green", "orange", "purple", "sky", "yellow", "grey")
 ]
 
-# Free-threaded builds get the orange family, GIL builds the blue family, so "t" reads at a glance.
-_GIL_SHADES = ["#8FB8DE", "#4A90C8", "#0072B2", "#00466E"]
-_FT_SHADES = ["#F3C76A", "#E69F00", "#D55E00", "#8C3D00"]
+# Each variant keeps its colour on every chart: GIL builds in blues/greens/purple, free-threaded
+# builds in the orange family, so a "t" build reads at a glance and 3.14 vs 3.14t always contrast.
+VARIANT_COLOURS = {
+    "3.12": OKABE_ITO["purple"],
+    "3.13": OKABE_ITO["sky"],
+    "3.14": OKABE_ITO["blue"],
+    "3.15": OKABE_ITO["green"],
+    "3.13t": "#E8C547",
+    "3.14t": OKABE_ITO["vermillion"],
+    "3.15t": OKABE_ITO["orange"],
+}
 
 _BASE = {
     "figure.figsize": (10, 5.6),  # 16:9-ish, so a chart fills a slide too
@@ -73,6 +81,8 @@ _BASE = {
     "axes.spines.right": False,
     "axes.grid": True,
     "axes.axisbelow": True,
+    "axes.facecolor": "none",
+    "figure.facecolor": "none",
     "grid.linewidth": 0.8,
     "lines.linewidth": 3,
     "lines.markersize": 9,
@@ -119,17 +129,13 @@ def themed(theme: Theme) -> Iterator[None]:
 
 
 def variant_colour(variant: str, all_variants: list[str]) -> str:
-    """A stable colour for a Python variant: blues for GIL builds, oranges for ``t`` builds.
-
-    The shade follows the variant's rank among its family, so 3.13t and 3.14t differ.
-    """
-    free = is_free_threaded(variant)
-    family = sorted((v for v in all_variants if is_free_threaded(v) == free), key=version_key)
-    shades = _FT_SHADES if free else _GIL_SHADES
-    rank = family.index(variant) if variant in family else 0
-    # Spread the shades so two variants get contrasting ones, and the newest the strongest.
-    offset = len(shades) - len(family) if len(family) < len(shades) else 0
-    return shades[min(rank + offset, len(shades) - 1)]
+    """The fixed colour of a Python variant; unknown names take spare colours in sorted order."""
+    if variant in VARIANT_COLOURS:
+        return VARIANT_COLOURS[variant]
+    unknown = sorted((v for v in all_variants if v not in VARIANT_COLOURS), key=version_key)
+    spare = [OKABE_ITO["grey"], OKABE_ITO["yellow"], "#6F4E7C", "#3B7D4F"]
+    index = unknown.index(variant) if variant in unknown else 0
+    return spare[index % len(spare)]
 
 
 def is_free_threaded(variant: str) -> bool:
@@ -145,18 +151,22 @@ def version_key(variant: str) -> tuple[int, ...]:
     return (*numbers, int(head.endswith("t")), len(variant))
 
 
-def save(fig: Figure, path: Path) -> bool:
-    """Write ``fig`` as a deterministic SVG; return True if the file changed.
+def save(fig: Figure, theme: Theme, *paths: Path) -> None:
+    """Write ``fig`` as a deterministic SVG to each path, then close it.
 
-    Skipping unchanged files keeps ``mkdocs serve`` from rebuilding in a loop.
+    A file whose bytes would not change is left alone, so ``mkdocs serve`` does not rebuild in a
+    loop and file times stay meaningful.
     """
     buffer = io.BytesIO()
-    # No Date (or it changes each run); a fixed Creator so matplotlib's version string stays out.
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "python-in-parallel"})
+    # Saving reads rcParams too (bbox, transparency, SVG ids), so it must run inside the theme.
+    with themed(theme):
+        # No Date (it changes every run) and a fixed Creator (keeps matplotlib's version out).
+        fig.savefig(buffer, format="svg",
+                    metadata={"Date": None, "Creator": "python-in-parallel"})
     plt.close(fig)
     data = buffer.getvalue()
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return True
+    for path in paths:
+        if path.exists() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)

@@ -35,7 +35,7 @@ def _table(counts: list[int], medians: dict[str, dict[int, float]], correct: boo
         for name in VARIANTS:
             t = medians[name].get(n)
             t1 = medians[name].get(1)
-            cells.append(f"{t:.2f} s" if t else "…")
+            cells.append(f"{t:.3g} s" if t else "…")
             cells.append(f"{n * t1 / t:.2f}x" if t and t1 else "")
         table.add_row(*cells)
     table.caption = "speedup = work per second over 1 thread; ideal = thread count"

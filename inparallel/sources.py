@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import urllib.error
@@ -16,6 +17,9 @@ from inparallel.errors import UserError
 
 PYTHON_ORG = "https://www.python.org/ftp/python"
 APT_SOURCE_FILES = (Path("/etc/apt/sources.list"), Path("/etc/apt/sources.list.d"))
+# Overrides, for a local mirror or for tests that must not reach the network.
+PYTHON_ORG_ENV = "INPARALLEL_PYTHON_ORG"
+APT_SOURCES_ENV = "INPARALLEL_APT_SOURCES"
 TIMEOUT_S = 30
 
 Progress = Callable[[int, int | None], None]
@@ -68,10 +72,14 @@ def debian_mirrors(paths: Iterable[Path] = APT_SOURCE_FILES) -> list[str]:
 
 def candidate_urls(
     variant: Variant,
-    python_org: str = PYTHON_ORG,
-    apt_paths: Iterable[Path] = APT_SOURCE_FILES,
+    python_org: str | None = None,
+    apt_paths: Iterable[Path] | None = None,
 ) -> list[str]:
     """Where the tarball may be fetched from, best first: python.org, then Debian pools."""
+    python_org = python_org or os.environ.get(PYTHON_ORG_ENV, PYTHON_ORG)
+    if apt_paths is None:
+        override = os.environ.get(APT_SOURCES_ENV)
+        apt_paths = [Path(override)] if override else APT_SOURCE_FILES
     release_dir = re.sub(r"(a|b|rc)\d+$", "", variant.version)
     urls = [f"{python_org}/{release_dir}/{variant.tarball}"]
     package = f"python{variant.series}"
@@ -84,7 +92,8 @@ def candidate_urls(
 
 def _download(url: str, dest: Path, progress: Progress | None) -> None:
     with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response, dest.open("wb") as out:
-        total = response.length
+        length = response.headers.get("Content-Length")
+        total = int(length) if length else None
         done = 0
         while chunk := response.read(1 << 16):
             out.write(chunk)

@@ -98,8 +98,8 @@ def bench(quick: bool, names: list[str] | None = None) -> list[Path]:
         console.print(f"[yellow]not available here (skipped):[/] {', '.join(missing)}")
     specs = [spec_for(n) for n in (names or [n for n in REGISTRY if demo_script(n).exists()])]
     stored = []
-    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-               TimeElapsedColumn(), TimeRemainingColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(),
+               TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console) as progress:
         overall = progress.add_task("bench", total=len(specs))
         for spec in specs:

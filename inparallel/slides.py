@@ -1,0 +1,272 @@
+"""The talk's slide deck: expand the shared includes, inline the charts, run Marp.
+
+The deck's source is ``slides/talk.md`` (Marp Markdown). Nothing in it is written twice:
+
+* ``<!-- include: docs/includes/pros-cons/multiprocessing.md -->`` on a line of its own is
+  replaced by that file, the same pros/cons table the site shows;
+* ``![alt text](chart:nogil-scaling)`` becomes the light variant of the site's chart
+  ``docs/assets/charts/nogil-scaling-light.svg``, inlined as a ``data:`` URI so that the
+  built deck is one HTML file that needs no network and no other file.
+
+``build()`` writes the expanded Markdown to ``build/slides/`` and runs the pinned Marp CLI
+(``node_modules/.bin/marp``, installed by ``npm ci``) with ``.marprc.yml`` to make
+``docs/slides/index.html``, or a PDF through Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import html
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from inparallel.console import stage
+from inparallel.errors import UserError
+from inparallel.paths import REPO
+
+SOURCE = REPO / "slides" / "talk.md"
+CONFIG = REPO / ".marprc.yml"
+CHARTS_DIR = REPO / "docs" / "assets" / "charts"
+# The site serves this folder as-is; the site engineer links it from the navigation.
+OUTPUT_HTML = REPO / "docs" / "slides" / "index.html"
+BUILD_DIR = REPO / "build" / "slides"
+OUTPUT_PDF = BUILD_DIR / "python-in-parallel.pdf"
+MARP = REPO / "node_modules" / ".bin" / "marp"
+CHROMIUM = Path("/usr/bin/chromium")
+
+# Slides are projected on light backgrounds; the dark chart variants are for the site only.
+CHART_THEME = "light"
+
+INCLUDE_RE = re.compile(r"^[ \t]*<!--\s*include:\s*(?P<path>\S+)\s*-->[ \t]*$", re.MULTILINE)
+CHART_RE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(chart:(?P<name>[A-Za-z0-9_.-]+)\)")
+COMMENT_RE = re.compile(r"<!--(?P<body>.*?)-->", re.DOTALL)
+TIMING_RE = re.compile(r"\[(?P<minutes>\d+):(?P<seconds>[0-5]\d)\]")
+FENCE_RE = re.compile(r"^[ \t]*(```|~~~)")
+# Marp reads comments like ``<!-- _class: lead -->`` as directives, not as speaker notes.
+DIRECTIVE_RE = re.compile(
+    r"^\s*_?(theme|paginate|class|header|footer|size|style|headingDivider|lang|marp|math|title|"
+    r"author|description|keywords|url|image|transition|color|backgroundColor|backgroundImage|"
+    r"backgroundPosition|backgroundRepeat|backgroundSize)\s*:"
+)
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide of the source: its Markdown, its speaker notes and the time they allot it."""
+
+    number: int
+    markdown: str
+    notes: list[str]
+
+    @property
+    def seconds(self) -> int | None:
+        """The ``[m:ss]`` timing in the notes, or None when the notes give none (or several)."""
+        found = [m for note in self.notes for m in TIMING_RE.finditer(note)]
+        if len(found) != 1:
+            return None
+        return int(found[0]["minutes"]) * 60 + int(found[0]["seconds"])
+
+    @property
+    def title(self) -> str:
+        """The first heading, to name a slide in an error message."""
+        for line in self.markdown.splitlines():
+            if line.lstrip().startswith("#"):
+                return line.lstrip("# ").strip()
+        return f"slide {self.number}"
+
+
+def strip_front_matter(markdown: str) -> str:
+    """The deck without its leading YAML block (``marp: true``, theme, ...)."""
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 4)
+        if end != -1:
+            return markdown[end + len("\n---\n"):]
+    return markdown
+
+
+def split_slides(markdown: str) -> list[Slide]:
+    """Cut a Marp deck into slides at ``---`` lines, as Marp does (fenced code excepted)."""
+    chunks: list[list[str]] = [[]]
+    in_fence = False
+    for line in strip_front_matter(markdown).splitlines():
+        if FENCE_RE.match(line):
+            in_fence = not in_fence
+        if not in_fence and line.strip() == "---":
+            chunks.append([])
+        else:
+            chunks[-1].append(line)
+    slides = []
+    for chunk in chunks:
+        text = "\n".join(chunk)
+        notes = [
+            m["body"].strip()
+            for m in COMMENT_RE.finditer(text)
+            if not DIRECTIVE_RE.match(m["body"]) and not INCLUDE_RE.match(m[0])
+        ]
+        slides.append(Slide(len(slides) + 1, text, notes))
+    return slides
+
+
+def format_duration(seconds: int) -> str:
+    """``1800`` as ``30:00``, the way the notes write timings."""
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def expand_includes(markdown: str, root: Path = REPO) -> str:
+    """Replace each ``<!-- include: PATH -->`` line with the file at ``root/PATH``.
+
+    ``PATH#name`` on a ``.py`` file includes only the top-level function or class ``name``,
+    as a Python code block: a demo's own code on a slide, never a copy that drifts.
+    A missing file or name is an error, never an empty gap on a slide.
+    """
+
+    def include(match: re.Match[str]) -> str:
+        relative, _, name = match["path"].partition("#")
+        path = (root / relative).resolve()
+        if not path.is_relative_to(root.resolve()):
+            raise UserError(f"slides include {relative} from outside the repository")
+        if not path.is_file():
+            raise UserError(f"slides include {relative}, which does not exist "
+                            "(the site's shared files live under docs/includes/)")
+        text = path.read_text(encoding="utf-8")
+        if name:
+            return "```python\n" + python_definition(text, name, relative) + "\n```"
+        return text.strip("\n")
+
+    return INCLUDE_RE.sub(include, markdown)
+
+
+def python_definition(source: str, name: str, where: str = "<source>") -> str:
+    """The source lines of the top-level ``def`` or ``class`` called ``name``, decorators too."""
+    lines = source.splitlines()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) \
+                and node.name == name:
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            return "\n".join(lines[first - 1:node.end_lineno])
+    raise UserError(f"slides include {where}#{name}, but {where} defines no top-level {name}")
+
+
+def chart_names(markdown: str) -> list[str]:
+    """The charts a deck refers to with ``chart:NAME``, in order, once each."""
+    return list(dict.fromkeys(m["name"] for m in CHART_RE.finditer(markdown)))
+
+
+def chart_path(name: str, charts_dir: Path = CHARTS_DIR) -> Path:
+    """The SVG file the deck uses for chart ``name``."""
+    return charts_dir / f"{name}-{CHART_THEME}.svg"
+
+
+def missing_charts(markdown: str, charts_dir: Path = CHARTS_DIR) -> list[str]:
+    """The referenced charts that have not been drawn yet."""
+    return [name for name in chart_names(markdown) if not chart_path(name, charts_dir).is_file()]
+
+
+def inline_charts(markdown: str, charts_dir: Path = CHARTS_DIR) -> str:
+    """Turn every ``![alt](chart:NAME)`` into an ``<img>`` holding the SVG as a data URI.
+
+    A raw ``<img>`` rather than Markdown: markdown-it refuses ``data:image/svg+xml`` links.
+    """
+    missing = missing_charts(markdown, charts_dir)
+    if missing:
+        raise UserError(_missing_charts_message(missing, charts_dir))
+
+    def image(match: re.Match[str]) -> str:
+        svg = chart_path(match["name"], charts_dir).read_bytes()
+        uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+        alt = html.escape(match["alt"], quote=True)
+        return f'<img class="chart" alt="{alt}" data-chart="{match["name"]}" src="{uri}">'
+
+    return CHART_RE.sub(image, markdown)
+
+
+def _missing_charts_message(names: list[str], charts_dir: Path) -> str:
+    where = charts_dir.relative_to(REPO) if charts_dir.is_relative_to(REPO) else charts_dir
+    return (f"the slides need chart(s) not drawn yet in {where}/: {', '.join(names)}; "
+            "run `invoke charts` (it draws them from data/)")
+
+
+def ensure_marp() -> Path:
+    """The pinned Marp CLI, running ``npm ci`` first on a fresh clone."""
+    if MARP.exists():
+        return MARP
+    npm = shutil.which("npm")
+    if npm is None:
+        raise UserError("the slides need Node.js 18+ and npm (then `npm ci` installs Marp)")
+    with stage("npm ci (Marp CLI, pinned in package-lock.json)"):
+        _run([npm, "ci", "--no-audit", "--no-fund"], "npm ci")
+    if not MARP.exists():
+        raise UserError("`npm ci` ran but node_modules/.bin/marp is missing; check package.json")
+    return MARP
+
+
+def chromium_path() -> Path:
+    """The browser Marp prints PDFs with: ``$CHROME_PATH``, else Debian's ``/usr/bin/chromium``.
+
+    Never a browser download: puppeteer-core, which Marp uses, only drives an installed one.
+    """
+    chosen = Path(os.environ.get("CHROME_PATH") or CHROMIUM)
+    if not chosen.exists():
+        raise UserError(f"PDF export needs Chromium at {chosen}: `apt-get install chromium`, "
+                        "or set CHROME_PATH to another Chromium or Chrome")
+    return chosen
+
+
+def build(pdf: bool = False, output: Path | None = None, *,
+          draw_charts: Callable[[list[str]], None] | None = None,
+          source: Path = SOURCE, charts_dir: Path = CHARTS_DIR) -> Path:
+    """Build the deck: ``docs/slides/index.html``, or with ``pdf`` a PDF; return its path.
+
+    ``draw_charts`` is called with the names of missing charts (the task runs
+    ``invoke charts``) before the build gives up on them.
+    """
+    text = expand_includes(source.read_text(encoding="utf-8"))
+    missing = missing_charts(text, charts_dir)
+    if missing and draw_charts is not None:
+        draw_charts(missing)
+    text = inline_charts(text, charts_dir)
+
+    marp = ensure_marp()
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    expanded = BUILD_DIR / source.name
+    expanded.write_text(text, encoding="utf-8")
+    target = (output or (OUTPUT_PDF if pdf else OUTPUT_HTML)).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+    command = [str(marp), "--config-file", str(CONFIG), str(expanded), "-o", str(target)]
+    env = dict(os.environ)
+    if pdf:
+        env["CHROME_PATH"] = str(chromium_path())
+        command[1:1] = ["--pdf", "--allow-local-files"]
+    with stage(f"marp → {_shown(target)}"):
+        _run(command, "marp", env=env)
+    if not pdf:
+        _add_favicon(target)
+    return target
+
+
+def _add_favicon(page: Path) -> None:
+    """Give the page an empty inline icon, so browsers do not request /favicon.ico (a 404)."""
+    text = page.read_text(encoding="utf-8")
+    if 'rel="icon"' not in text:
+        text = text.replace("</head>", '<link rel="icon" href="data:,"></head>', 1)
+        page.write_text(text, encoding="utf-8")
+
+
+def _run(command: list[str], what: str, env: dict[str, str] | None = None) -> None:
+    """Run a build tool from the repository root; on failure, raise its last lines."""
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
+                          check=False)
+    if done.returncode != 0:
+        tail = " | ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
+        raise UserError(f"{what} failed (exit {done.returncode}): {tail}")
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)

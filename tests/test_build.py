@@ -1,0 +1,101 @@
+"""Builds: bad input, and an interrupted build that leaves nothing counted as built.
+
+The interruption test really compiles CPython 3.14 into a private cache (a few minutes on
+two cores): an honest check needs a real configure and make to interrupt.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO, invoke
+
+from inparallel import catalog, paths
+
+
+def test_unknown_variant_exits_2_with_one_line_listing_known_ones():
+    done = invoke("build", "3.99")
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "unknown variant '3.99'" in lines[0]
+    assert "3.14t" in lines[0] and "nogil" in lines[0]
+
+
+def test_build_with_an_empty_list_names_the_fix():
+    done = invoke("build", ",")
+    assert done.returncode == 2
+    assert "'all'" in done.stderr
+
+
+def test_unreachable_sources_name_source_and_build_nothing(tmp_path):
+    # An empty apt configuration and an unroutable python.org leave no way to download.
+    env = {"INPARALLEL_CACHE": str(tmp_path), "INPARALLEL_PYTHON_ORG": "http://127.0.0.1:9",
+           "INPARALLEL_APT_SOURCES": str(tmp_path / "no-apt")}
+    done = invoke("build", "3.13t", env=env)
+    assert done.returncode == 1
+    assert "127.0.0.1:9" in done.stderr and "--source" in done.stderr
+    assert not (tmp_path / "builds" / "3.13t").exists()
+
+
+def test_mismatching_source_is_rejected(tmp_path):
+    fake = tmp_path / "Python-3.14.7.tar.xz"
+    fake.write_bytes(b"not a tarball")
+    done = invoke("build", "3.14", "--source", str(fake),
+                  env={"INPARALLEL_CACHE": str(tmp_path / "cache")})
+    assert done.returncode == 1
+    assert "checksum mismatch" in done.stderr
+    assert not (tmp_path / "cache" / "builds" / "3.14").exists()
+
+
+def _tarball() -> list[str]:
+    """Reuse the verified tarball of the shared cache when there is one."""
+    cached = paths.downloads_dir() / catalog.load()["3.14"].tarball
+    return ["--source", str(cached)] if cached.exists() else []
+
+
+@pytest.mark.build
+def test_interrupted_build_counts_as_missing_and_resumes(tmp_path):
+    env = {**os.environ, "INPARALLEL_CACHE": str(tmp_path)}
+    log = tmp_path / "logs" / "build-3.14.log"
+    first = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "build", "3.14", *_tarball()],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 600
+    # Interrupt once the compiler has produced a good number of object files.
+    while time.monotonic() < deadline and first.poll() is None:
+        if log.exists() and log.read_text(errors="replace").count("-o Objects/") > 40:
+            break
+        time.sleep(1)
+    assert first.poll() is None, "the build ended before it could be interrupted"
+    os.killpg(first.pid, signal.SIGINT)  # what Ctrl-C sends
+    output, _ = first.communicate(timeout=120)
+    assert first.returncode != 0
+    assert "run the same command again" in output
+
+    located = subprocess.run(
+        [sys.executable, "-m", "invoke", "variants"], cwd=REPO, env=env,
+        capture_output=True, text=True, check=True,
+    ).stdout
+    row = next(line for line in located.splitlines() if line.startswith("│ 3.14 "))
+    assert "built" not in row
+    assert not (tmp_path / "builds" / "3.14").exists()
+
+    second = subprocess.run(
+        [sys.executable, "-m", "invoke", "build", "3.14", *_tarball()], cwd=REPO, env=env,
+        capture_output=True, text=True, timeout=1500,
+    )
+    assert second.returncode == 0, second.stdout[-2000:] + second.stderr[-2000:]
+    assert "resuming" in second.stdout
+    python = Path(tmp_path, "builds", "3.14", "bin", "python3")
+    version = subprocess.run([python, "-c", "import sys; print(sys.version)"],
+                             capture_output=True, text=True, check=True).stdout
+    assert version.startswith("3.14.7")
+    again = invoke("build", "3.14", env={"INPARALLEL_CACHE": str(tmp_path)}, timeout=60)
+    assert "already built" in again.stdout
