@@ -32,8 +32,12 @@ def worker_counts(limit):
     return [*counts, limit]
 
 
-def parse_args(description, sizes, argv=None, extra=None):
-    """Common options; ``sizes`` maps 'full' and 'quick' to the demo's workload size."""
+def parse_args(description, sizes, argv=None, extra=None, default_workers=None):
+    """Common options; ``sizes`` maps 'full' and 'quick' to the demo's workload size.
+
+    ``default_workers`` replaces the 1, 2, 4 ... cores default when ``--workers`` is not
+    given: an I/O demo wants more requests in flight than there are cores.
+    """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--workers", default="",
                         help="comma-separated worker counts (default: 1, 2, 4 ... all cores)")
@@ -46,7 +50,7 @@ def parse_args(description, sizes, argv=None, extra=None):
         parser.add_argument(*args, **kwargs)
     ns = parser.parse_args(argv)
     ns.workers = ([int(w) for w in ns.workers.split(",")] if ns.workers
-                  else worker_counts(ns.max_workers))
+                  else list(default_workers or worker_counts(ns.max_workers)))
     ns.size = sizes["quick" if ns.quick else "full"]
     if ns.repeats is None:
         ns.repeats = 1 if ns.quick else 5

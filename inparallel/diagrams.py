@@ -67,7 +67,9 @@ def _box(ax: Axes, x: float, y: float, w: float, h: float, face: str, edge: str,
 def _draw_interp(ax: Axes, x: float, y: float, w: float, h: float, interp: Interp,
                  theme: style.Theme) -> None:
     muted = style.ink(theme, "muted")
-    _box(ax, x, y, w, h, "none", style.OKABE_ITO["green"], "interpreter", theme)
+    # Narrow boxes (four interpreters in one process) need the short label to fit the badge.
+    _box(ax, x, y, w, h, "none", style.OKABE_ITO["green"], "interpreter" if w > 2.8 else "interp.",
+         theme)
     badge = "GIL" if interp.gil else "no GIL"
     colour = style.OKABE_ITO["vermillion"] if interp.gil else style.OKABE_ITO["sky"]
     ax.text(x + w - 0.15, y + h - 0.12, badge, ha="right", va="top", fontsize=12,
@@ -85,14 +87,14 @@ def _draw_interp(ax: Axes, x: float, y: float, w: float, h: float, interp: Inter
                                     linewidth=1.5, linestyle="-" if running else ":"))
         text = "thread\nruns" if running else "thread\nwaits"
         if interp.tasks:
-            text = "event loop"
+            text = "event loop: one task runs, the others wait at an await"
         ax.text(lx + lane_w / 2, y + 0.2 + (h - 0.85) * (0.78 if interp.tasks else 0.5), text,
                 ha="center", va="center", fontsize=11,
                 color="white" if running else muted)
         for t in range(interp.tasks):
             # Tasks as dots round the loop: one is running, the rest wait at an ``await``.
             cx = lx + 0.25 + (t + 0.5) * (lane_w - 0.4) / interp.tasks
-            ax.add_patch(plt.Circle((cx, y + 0.55), 0.12,
+            ax.add_patch(plt.Circle((cx, y + 0.8), 0.2,
                                     color=style.OKABE_ITO["orange"] if t == 0 else "white",
                                     ec=style.OKABE_ITO["orange"], lw=1.5))
 
@@ -129,10 +131,10 @@ def draw(diagram: Diagram, theme: style.Theme) -> plt.Figure:
                                              connectionstyle=f"arc3,rad={0.12 + 0.04 * k}",
                                              arrowstyle="-|>", mutation_scale=16,
                                              color=style.OKABE_ITO["orange"], linewidth=1.8))
-            ax.text(total_w / 2, -1.3, diagram.link, ha="center", va="center", fontsize=13,
+            ax.text(total_w / 2, -1.55, diagram.link, ha="center", va="center", fontsize=13,
                     color=style.OKABE_ITO["orange"], fontweight="bold")
         ax.set_xlim(-0.1, total_w + 0.1)
-        ax.set_ylim(-1.6 if diagram.link else -0.1, 4.1)
+        ax.set_ylim(-1.85 if diagram.link else -0.1, 4.1)
         ax.set_aspect("equal")
         ax.set_title(diagram.title, loc="left")
     return fig
