@@ -129,3 +129,47 @@ def _cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:
         return os.cpu_count() or 1
+
+
+@task(help={"pdf": "export a PDF through Chromium ($CHROME_PATH, else /usr/bin/chromium) instead"})
+@_friendly
+def slides(c, pdf=False):
+    """Build the talk's deck into docs/slides/index.html (one offline HTML file), or a PDF."""
+    from inparallel import slides as deck
+
+    # Missing charts are drawn by the charts task, in a fresh process, as a user would run it.
+    charts = f'"{sys.executable}" -m invoke charts'
+    print(deck.build(pdf=pdf, draw_charts=lambda missing: c.run(charts)))
+
+
+@task(help={"data": "the measurements folder to draw from (default: data/)"})
+@_friendly
+def charts(c, data="data"):
+    """Draw every chart and write the site's generated numbers from data/ alone."""
+    from inparallel import site
+
+    root = Path(__file__).resolve().parent
+    for line in site.main(root / data, root / "docs"):
+        print(line)
+
+
+@task
+@_friendly
+def docs(c):
+    """Draw the charts, then build the site into site/ with `mkdocs build --strict`."""
+    from inparallel import site
+
+    charts(c)
+    result = site.build(Path(__file__).resolve().parent)
+    if result.returncode:
+        raise UserError("mkdocs build failed:\n" + (result.stderr or result.stdout)[-4000:])
+    print("site built in site/; preview it with `invoke serve`")
+
+
+@task(help={"port": "the port on 127.0.0.1 (default 8000)"})
+@_friendly
+def serve(c, port=8000):
+    """Preview the site on http://127.0.0.1:PORT, rebuilding on changes."""
+    charts(c)
+    c.run(f'"{sys.executable}" -m mkdocs serve --dev-addr 127.0.0.1:{port}',
+          env={"NO_MKDOCS_2_WARNING": "1"}, pty=True)

@@ -138,3 +138,9 @@ class Output:
         else:
             gil = "on" if info["gil_enabled_at_end"] else "off"
             print(f"Python {info['version']}, GIL {gil} at the end of the run")
+
+
+def failure(error):
+    """An exception as the one line a row's ``error`` holds (sub-interpreters add tracebacks)."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else 'no message'}"

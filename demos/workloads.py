@@ -25,3 +25,40 @@ def word_stats(size):
         for word in line.split():
             counts[word] = counts.get(word, 0) + 1
     return sorted(counts.items())[:3], sum(counts.values())
+
+
+# --- Smaller workloads for the single-thread overhead demo, and trivial tasks ---
+
+def fib(n):
+    """Function calls: the naive recursive Fibonacci (call overhead and small ints)."""
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+
+def json_roundtrip(size):
+    """Serialization: dump ``size`` small records to JSON text and parse them back."""
+    import json
+
+    records = [{"id": i, "name": f"user{i}", "tags": ["a", "b", str(i % 7)], "score": i / 4}
+               for i in range(size)]
+    text = json.dumps(records)
+    return len(text), sum(record["id"] for record in json.loads(text))
+
+
+def sort_records(size):
+    """Sorting: order ``size`` scrambled (key, name) tuples, comparing tuples and strings."""
+    items = [((i * 7919) % 10007, f"name{i % 1000}") for i in range(size)]
+    items.sort()
+    return items[0], items[-1], len(items)
+
+
+def noop():
+    """Nothing at all: what a worker costs beyond the work itself (start-up, round trip)."""
+    return None
+
+
+def idle(seconds):
+    """An idle worker: started, this module imported, and asleep for ``seconds``."""
+    import time
+
+    time.sleep(seconds)
+    return seconds

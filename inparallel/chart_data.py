@@ -176,15 +176,39 @@ def by_machine(measurements: Iterable[Measurement]) -> list[MachineData]:
     return grouped
 
 
+# Params that give a row's total work (the work is split among the workers) ...
+_TOTAL_KEYS = ("total_work", "ops", "requests", "tasks", "items")
+# ... and params that give each worker's share (doubling the workers doubles the work).
+_PER_WORKER_KEYS = ("work_per_thread", "work_per_worker")
+
+
+def work_units(row: Row) -> float:
+    """How much work a row did, in units that compare across worker counts of one demo.
+
+    Demos say which kind of scaling they measure through their params: a fixed total (the
+    contention and I/O demos) or a fixed amount per worker (the nogil demo). Without either,
+    ``data/README.md``'s rule holds: every worker does the same fixed work.
+    """
+    for key in _TOTAL_KEYS:
+        if isinstance(row.params.get(key), int | float):
+            return float(row.params[key])
+    for key in _PER_WORKER_KEYS:
+        if isinstance(row.params.get(key), int | float):
+            return float(row.params[key]) * row.workers
+    return float(row.workers)
+
+
 def speedups(rows: list[Row], baseline: Row | None = None) -> dict[int, float]:
     """Throughput speedup per worker count, against ``baseline`` or the 1-worker row.
 
-    The demos give every worker the same fixed amount of work (``data/README.md``), so N workers
-    do N units: throughput is ``workers / time`` and the ideal is a speedup of N.
+    Throughput is work done per second (see ``work_units``), so the ideal speedup is the number
+    of workers whichever way a demo splits its work.
     """
     usable = {r.workers: r for r in rows if r.ok}
     base = baseline if baseline is not None and baseline.ok else usable.get(1)
     if base is None or not base.median:
         return {}
-    base_rate = base.workers / base.median
-    return {n: (n / r.median) / base_rate for n, r in sorted(usable.items()) if r.median}
+    base_rate = work_units(base) / base.median
+    return {
+        n: (work_units(r) / r.median) / base_rate for n, r in sorted(usable.items()) if r.median
+    }

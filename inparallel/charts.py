@@ -9,7 +9,7 @@ A chart whose demo has no committed data is skipped; the page says so (see ``inp
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from inparallel import chart_style as style
-from inparallel.chart_data import MachineData, Row, by_machine, load, speedups
+from inparallel.chart_data import MachineData, Row, by_machine, load, speedups, work_units
 
 CHARTS_DIR = Path("docs/assets/charts")
 TIMES = "\N{MULTIPLICATION SIGN}"  # spelled out: ruff flags the literal sign as ambiguous
@@ -255,7 +255,7 @@ def draw_overhead(ax: Axes, data: MachineData, theme: style.Theme) -> str | None
             if len(values) > 1 else f"{newest} costs {values[0]:+.0f} % on one thread")
 
 
-def _per_strategy_drawer(unit_label: str, scale: Callable[[float], float],
+def _per_strategy_drawer(unit_label: str, scale: Callable[[Row], float | None],
                          value_label: Callable[[float], str], log: bool, what: str) -> Drawer:
     """Bars per strategy (one per variant) of one value: start-up time, memory, I/O time."""
 
@@ -270,7 +270,7 @@ def _per_strategy_drawer(unit_label: str, scale: Callable[[float], float],
             for workload, strategy in groups:
                 row = _max_workers_row(data.select(variant=variant, workload=workload,
                                                    strategy=strategy))
-                values.append(scale(row.median) if row and row.ok and row.median else None)
+                values.append(scale(row) if row and row.ok and row.median else None)
             series[variant] = values
         keep = [i for i in range(len(groups)) if any(v[i] is not None for v in series.values())]
         if not keep:
@@ -330,25 +330,37 @@ def draw_transfer(ax: Axes, data: MachineData, theme: style.Theme) -> str | None
 
 
 def draw_contention(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
-    """Time per workload (shared structure or per-thread merge), per variant."""
+    """Speedup at the most threads per workload: one shared object against per-thread work."""
     variants = sorted(data.variants, key=style.version_key)
     workloads = list(dict.fromkeys(r.workload for r in data.rows))
     strategies = list(dict.fromkeys(r.strategy for r in data.rows))
-    groups = [(w, s) for w in workloads for s in strategies if data.select(workload=w, strategy=s)]
     series: dict[str, list[float | None]] = {}
+    workers = 0
     for variant in variants:
-        values: list[float | None] = []
-        for workload, strategy in groups:
-            row = _max_workers_row(data.select(variant=variant, workload=workload,
-                                               strategy=strategy))
-            values.append(row.median if row and row.ok else None)
-        series[variant] = values
-    if not any(v is not None for vs in series.values() for v in vs):
+        for strategy in strategies:
+            values: list[float | None] = []
+            for workload in workloads:
+                curve = speedups(data.select(variant=variant, workload=workload,
+                                             strategy=strategy))
+                n = max(curve, default=0)
+                workers = max(workers, n)
+                values.append(curve.get(n))
+            if any(v is not None for v in values):
+                series[f"{variant} {strategy.removeprefix('threads-')}"] = values
+    if not series:
         return None
-    names = [w if len(strategies) == 1 else f"{w}\n{_label(s)}" for w, s in groups]
-    _bar_groups(ax, names, series, _variant_colours(variants), theme, _fmt_seconds)
-    ax.set_ylabel("time (s, lower is better)")
-    return "Shared objects under many threads: time per workload"
+    colours = dict(zip(series, style.CYCLE, strict=False))
+    _bar_groups(ax, workloads, series, colours, theme, _fmt_bar)
+    _ideal(ax, theme, y=float(workers))
+    ax.set_ylabel(f"speedup at {workers} threads")
+    ax.set_xlabel("what the threads update")
+    free = [name for name in series if style.is_free_threaded(name)]
+    shared = [v for name in free if name.endswith("shared") for v in series[name] if v]
+    local = [v for name in free if name.endswith("local") for v in series[name] if v]
+    if shared and local:
+        return (f"One shared object: {min(shared):.1f}{TIMES} to {max(shared):.1f}{TIMES}; "
+                f"per-thread, merged: {min(local):.1f}{TIMES} to {max(local):.1f}{TIMES}")
+    return f"Threads updating shared objects, {workers} threads"
 
 
 def draw_compat(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
@@ -407,12 +419,15 @@ def draw_versions(ax: Axes, data: MachineData, theme: style.Theme) -> str | None
     return "Numeric work across versions: speedup of each strategy"
 
 
-_startup = _per_strategy_drawer("time to start a worker (ms, log scale)", lambda s: s * 1e3,
+_startup = _per_strategy_drawer("time to start a worker (ms, log scale)",
+                                lambda r: (r.median or 0) * 1e3,
                                 lambda v: f"{v:.3g} ms", True, "Starting a worker")
-_memory = _per_strategy_drawer("memory (MiB)", lambda b: b / 2**20, lambda v: f"{v:.0f} MiB",
+_memory = _per_strategy_drawer("memory (MiB)", lambda r: (r.median or 0) / 2**20,
+                               lambda v: f"{v:.0f} MiB",
                                False, "Memory")
-_io = _per_strategy_drawer("time (s, lower is better)", lambda s: s, _fmt_seconds, False,
-                           "I/O-bound work")
+_io = _per_strategy_drawer("requests per second (higher is better)",
+                           lambda r: work_units(r) / r.median if r.median else None,
+                           lambda v: f"{v:.0f}/s", False, "Requests per second")
 
 CHARTS: tuple[Chart, ...] = (
     Chart("nogil-scaling", "nogil", "Throughput speedup against threads, 3.14 vs 3.14t",
@@ -450,15 +465,16 @@ def _render(chart_: Chart, data: MachineData, theme: style.Theme) -> plt.Figure 
     return fig
 
 
-def draw_all(data_dir: Path, out_dir: Path) -> list[Drawn]:
-    """Draw every chart that has data; return what was drawn, in chart order.
+def draw_all(data_dir: Path, out_dir: Path, only: Collection[str] = ()) -> list[Drawn]:
+    """Draw every chart that has data (or just those named in ``only``); return what was drawn.
 
-    Files of charts that no longer have data are removed so that no stale chart is shown.
+    Files of those charts that no longer have data are removed, so no stale chart is shown.
     """
     drawn: list[Drawn] = []
     wanted: set[Path] = set()
     cache: dict[str, list[MachineData]] = {}
-    for chart_ in CHARTS:
+    selected = [c for c in CHARTS if not only or c.name in only]
+    for chart_ in selected:
         if chart_.demo not in cache:
             cache[chart_.demo] = by_machine(load(data_dir, chart_.demo))
         primary_done = False
@@ -476,7 +492,8 @@ def draw_all(data_dir: Path, out_dir: Path) -> list[Drawn]:
             drawn.append(Drawn(chart_, data, stem, primary=not primary_done))
             primary_done = True
     if out_dir.is_dir():
+        prefixes = tuple(f"{c.name}-" for c in selected)
         for stale in out_dir.glob("*.svg"):
-            if stale not in wanted:
+            if stale.name.startswith(prefixes) and stale not in wanted:
                 stale.unlink()
     return drawn

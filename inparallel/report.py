@@ -8,6 +8,14 @@ from inparallel.console import console
 from inparallel.discovery import Located
 
 
+def _where(entry: Located) -> str:
+    if entry.status == "built" and entry.executable:
+        return str(entry.executable.parent.parent)  # the install prefix
+    if entry.executable:
+        return str(entry.executable)
+    return f"invoke build {entry.variant.name}"
+
+
 def variants_table(located: list[Located]) -> None:
     """Print one row per catalog variant: where it is, its exact version and its GIL."""
     table = Table(title="CPython variants", title_justify="left")
@@ -25,6 +33,6 @@ def variants_table(located: list[Located]) -> None:
             f"[{style[entry.status]}]{status}[/]",
             info.version if info else "-",
             ("on" if info.gil_enabled else "[bold]off[/]") if info else "-",
-            str(entry.executable) if entry.executable else f"invoke build {variant.name}",
+            _where(entry),
         )
     console.print(table)

@@ -28,9 +28,14 @@ class DemoRun:
     duration_s: float = 0.0
 
 
+# Demos whose script cannot carry the demo's name: demos/ is on sys.path (script folder and
+# PYTHONPATH), so a demos/io.py would shadow the standard library's io module.
+SCRIPT_NAMES = {"io": "io_demo"}
+
+
 def demo_script(name: str) -> Path:
     """The demo program for ``name``."""
-    return DEMOS / f"{name}.py"
+    return DEMOS / f"{SCRIPT_NAMES.get(name, name)}.py"
 
 
 def _environment(extra: dict[str, str] | None) -> dict[str, str]:
@@ -84,6 +89,12 @@ def run_demo(
             elif message.get("type") == "interpreter":
                 result.interpreter = message
         code = process.wait()
+    except BaseException:
+        # Ctrl-C reaches only our process group, not the demo's own session: stop the demo
+        # and its workers too, so nothing keeps running (or measuring) behind the user's back.
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
     finally:
         timer.cancel()
         drain.join(timeout=5)

@@ -20,12 +20,12 @@ import base64
 import html
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from inparallel import prerequisites
 from inparallel.console import stage
 from inparallel.errors import UserError
 from inparallel.paths import REPO
@@ -43,7 +43,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Slides are projected on light backgrounds; the dark chart variants are for the site only.
 CHART_THEME = "light"
 
-INCLUDE_RE = re.compile(r"^[ \t]*<!--\s*include:\s*(?P<path>\S+)\s*-->[ \t]*$", re.MULTILINE)
+INCLUDE_RE = re.compile(
+    r"^[ \t]*<!--\s*include:\s*(?P<path>\S+)(?:\s+rows=(?P<first>\d+)-(?P<last>\d*))?\s*-->[ \t]*$",
+    re.MULTILINE,
+)
 CHART_RE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(chart:(?P<name>[A-Za-z0-9_.-]+)\)")
 COMMENT_RE = re.compile(r"<!--(?P<body>.*?)-->", re.DOTALL)
 TIMING_RE = re.compile(r"\[(?P<minutes>\d+):(?P<seconds>[0-5]\d)\]")
@@ -123,7 +126,9 @@ def expand_includes(markdown: str, root: Path = REPO) -> str:
 
     ``PATH#name`` on a ``.py`` file includes only the top-level function or class ``name``,
     as a Python code block: a demo's own code on a slide, never a copy that drifts.
-    A missing file or name is an error, never an empty gap on a slide.
+    ``PATH rows=1-5`` (or ``rows=6-``, to the end) keeps the header and those body rows of a
+    Markdown table, so that a long shared table can span two slides.
+    A missing file, name or row is an error, never an empty gap on a slide.
     """
 
     def include(match: re.Match[str]) -> str:
@@ -137,9 +142,26 @@ def expand_includes(markdown: str, root: Path = REPO) -> str:
         text = path.read_text(encoding="utf-8")
         if name:
             return "```python\n" + python_definition(text, name, relative) + "\n```"
+        if match["first"]:
+            last = int(match["last"]) if match["last"] else None
+            return table_rows(text, int(match["first"]), last, relative)
         return text.strip("\n")
 
     return INCLUDE_RE.sub(include, markdown)
+
+
+def table_rows(table: str, first: int, last: int | None, where: str = "<table>") -> str:
+    """The header of a Markdown table and its body rows ``first`` to ``last`` (from 1)."""
+    lines = table.strip("\n").splitlines()
+    if len(lines) < 3 or not all(line.lstrip().startswith("|") for line in lines) \
+            or set(lines[1].replace("|", "").strip()) - set("-: "):
+        raise UserError(f"slides include rows of {where}, which is not one Markdown table")
+    body = lines[2:]
+    end = len(body) if last is None else last
+    if not 1 <= first <= end <= len(body):
+        raise UserError(f"slides include rows {first}-{last or ''} of {where}, "
+                        f"which has {len(body)} body rows")
+    return "\n".join(lines[:2] + body[first - 1:end])
 
 
 def python_definition(source: str, name: str, where: str = "<source>") -> str:
@@ -171,6 +193,7 @@ def missing_charts(markdown: str, charts_dir: Path = CHARTS_DIR) -> list[str]:
 def inline_charts(markdown: str, charts_dir: Path = CHARTS_DIR) -> str:
     """Turn every ``![alt](chart:NAME)`` into an ``<img>`` holding the SVG as a data URI.
 
+    An empty alt takes the chart's own description from ``inparallel.charts``, as the site does.
     A raw ``<img>`` rather than Markdown: markdown-it refuses ``data:image/svg+xml`` links.
     """
     missing = missing_charts(markdown, charts_dir)
@@ -180,29 +203,39 @@ def inline_charts(markdown: str, charts_dir: Path = CHARTS_DIR) -> str:
     def image(match: re.Match[str]) -> str:
         svg = chart_path(match["name"], charts_dir).read_bytes()
         uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-        alt = html.escape(match["alt"], quote=True)
+        alt = html.escape(match["alt"] or chart_alt(match["name"]), quote=True)
         return f'<img class="chart" alt="{alt}" data-chart="{match["name"]}" src="{uri}">'
 
     return CHART_RE.sub(image, markdown)
 
 
+def chart_alt(name: str) -> str:
+    """The description the site gives chart ``name`` (its alt text there too)."""
+    from inparallel import charts  # matplotlib is slow to import: only when a chart is used
+
+    return next((chart.alt for chart in charts.CHARTS if chart.name == name), name)
+
+
 def _missing_charts_message(names: list[str], charts_dir: Path) -> str:
     where = charts_dir.relative_to(REPO) if charts_dir.is_relative_to(REPO) else charts_dir
     return (f"the slides need chart(s) not drawn yet in {where}/: {', '.join(names)}; "
-            "run `invoke charts` (it draws them from data/)")
+            "run `invoke charts` (it draws them from data/; a chart without data needs its "
+            f"demo run first: {', '.join(_demo_commands(names))})")
+
+
+def _demo_commands(names: list[str]) -> list[str]:
+    """``invoke demo NAME`` for the demos whose data the charts ``names`` are drawn from."""
+    from inparallel import charts  # matplotlib is slow to import: only on this error path
+
+    known = {chart.name: chart.demo for chart in charts.CHARTS}
+    return list(dict.fromkeys(f"invoke demo {known.get(name, '?')}" for name in names))
 
 
 def ensure_marp() -> Path:
-    """The pinned Marp CLI, running ``npm ci`` first on a fresh clone."""
-    if MARP.exists():
-        return MARP
-    npm = shutil.which("npm")
-    if npm is None:
-        raise UserError("the slides need Node.js 18+ and npm (then `npm ci` installs Marp)")
-    with stage("npm ci (Marp CLI, pinned in package-lock.json)"):
-        _run([npm, "ci", "--no-audit", "--no-fund"], "npm ci")
+    """The pinned Marp CLI; ``npm ci`` installs it first on a fresh clone or a newer lock."""
+    prerequisites.install_node_modules()
     if not MARP.exists():
-        raise UserError("`npm ci` ran but node_modules/.bin/marp is missing; check package.json")
+        raise UserError("node_modules/.bin/marp is missing: run `npm ci` in the repository root")
     return MARP
 
 
@@ -220,11 +253,13 @@ def chromium_path() -> Path:
 
 def build(pdf: bool = False, output: Path | None = None, *,
           draw_charts: Callable[[list[str]], None] | None = None,
-          source: Path = SOURCE, charts_dir: Path = CHARTS_DIR) -> Path:
+          source: Path = SOURCE, charts_dir: Path = CHARTS_DIR,
+          workdir: Path = BUILD_DIR) -> Path:
     """Build the deck: ``docs/slides/index.html``, or with ``pdf`` a PDF; return its path.
 
     ``draw_charts`` is called with the names of missing charts (the task runs
-    ``invoke charts``) before the build gives up on them.
+    ``invoke charts``) before the build gives up on them. The expanded Markdown goes to
+    ``workdir``, never beside the output: MkDocs would publish a ``.md`` under ``docs/``.
     """
     text = expand_includes(source.read_text(encoding="utf-8"))
     missing = missing_charts(text, charts_dir)
@@ -233,8 +268,8 @@ def build(pdf: bool = False, output: Path | None = None, *,
     text = inline_charts(text, charts_dir)
 
     marp = ensure_marp()
-    BUILD_DIR.mkdir(parents=True, exist_ok=True)
-    expanded = BUILD_DIR / source.name
+    workdir.mkdir(parents=True, exist_ok=True)
+    expanded = workdir / source.name
     expanded.write_text(text, encoding="utf-8")
     target = (output or (OUTPUT_PDF if pdf else OUTPUT_HTML)).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -30,12 +30,24 @@ class DemoSpec:
     timeout_s: float = 900.0
 
 
+# The free-threaded builds again with their GIL switched back on, to separate the cost
+# of the build from the cost of running without the GIL.
+GIL_ON = tuple((name, (("PYTHON_GIL", "1"),)) for name in ("3.13t", "3.14t", "3.15t"))
+
 REGISTRY: dict[str, DemoSpec] = {
     spec.name: spec
     for spec in (
         DemoSpec("nogil", "CPU-bound threads: GIL build vs free-threaded build", ("3.14", "3.14t")),
         # cpu, overhead, startup, memory
+        DemoSpec("cpu", "CPU-bound scaling: every strategy, 1..N workers", timeout_s=400),
+        DemoSpec("overhead", "Free-threaded single-thread cost", extra_env=GIL_ON, timeout_s=200),
+        DemoSpec("startup", "Start-up cost of a worker, per strategy", timeout_s=200),
+        DemoSpec("memory", "Memory of N idle and N busy workers (PSS)", timeout_s=300),
         # transfer, io, contention, compat
+        DemoSpec("transfer", "Moving data to a worker and back, 1 KB to 64 MB"),
+        DemoSpec("io", "I/O-bound requests to a local server: where the GIL does not matter"),
+        DemoSpec("contention", "Free-threading pitfalls: one shared object vs per-thread work"),
+        DemoSpec("compat", "What works where: sub-interpreter imports, the GIL coming back"),
     )
 }
 

@@ -99,3 +99,16 @@ def test_interrupted_build_counts_as_missing_and_resumes(tmp_path):
     assert version.startswith("3.14.7")
     again = invoke("build", "3.14", env={"INPARALLEL_CACHE": str(tmp_path)}, timeout=60)
     assert "already built" in again.stdout
+
+
+def test_a_missing_header_is_reported_with_its_debian_package(monkeypatch, tmp_path):
+    from inparallel import build
+    from inparallel.errors import UserError
+
+    monkeypatch.setenv("INPARALLEL_CACHE", str(tmp_path))
+    monkeypatch.setitem(build.REQUIRED_HEADERS, "no/such_header_for_test.h", "libnosuch-dev")
+    required, _ = build.missing_dependencies()
+    assert required == ["libnosuch-dev"]
+    with pytest.raises(UserError, match="apt-get install libnosuch-dev"):
+        build.build(catalog.load()["3.13t"])
+    assert not (tmp_path / "builds" / "3.13t").exists()

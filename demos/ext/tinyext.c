@@ -1,0 +1,40 @@
+/* A do-nothing extension module that compat.py builds twice with the running interpreter's
+   headers. With -DDECLARE_NOGIL it declares that it runs safely without the GIL
+   (Py_mod_gil = Py_MOD_GIL_NOT_USED); without, it declares nothing, which a free-threaded
+   CPython reads as "needs the GIL" and so turns the GIL back on for the whole process.
+   -DMODULE=name sets the module name, so that both builds can be imported side by side. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define INIT_(name) PyInit_##name
+#define INIT(name) INIT_(name)
+
+static PyObject *
+answer(PyObject *module, PyObject *unused)
+{
+    return PyLong_FromLong(42);
+}
+
+static PyMethodDef methods[] = {
+    {"answer", answer, METH_NOARGS, "Return 42."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyModuleDef_Slot slots[] = {
+#if defined(DECLARE_NOGIL) && defined(Py_mod_gil)  /* the slot exists from 3.13 on */
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
+    {0, NULL},
+};
+
+static struct PyModuleDef definition = {
+    PyModuleDef_HEAD_INIT, STR(MODULE), "compat.py's test module.", 0, methods, slots,
+};
+
+PyMODINIT_FUNC
+INIT(MODULE)(void)
+{
+    return PyModuleDef_Init(&definition);
+}

@@ -1,0 +1,106 @@
+"""I/O-bound work: K requests to a local server with a fixed latency, C of them in flight.
+
+Waiting on a socket releases the GIL, so threads overlap their waits on a GIL build just as
+well as on a free-threaded one; asyncio overlaps them in one thread. The ideal time is about
+K / C x latency whatever the strategy: for I/O the GIL is not the bottleneck.
+
+    python3.14 demos/io_demo.py --workers 1,4,16
+
+(The file is not called io.py: with demos/ on sys.path that would shadow the standard
+library's io module; `invoke demo io` runs it.)
+"""
+
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import harness
+import strategies
+from loopback import Server, fetch, fetch_async
+
+SIZES = {"full": 24, "quick": 8}  # requests per measurement
+WORKERS = (4, 16)  # requests in flight; more than cores on purpose: they wait, not compute
+EXTRA = [(("--latency-ms",), {"type": float, "default": 20.0,
+                              "help": "the server's delay per request (default 20)"})]
+
+
+def sequential(port, requests, _workers):
+    """One request after the other: the baseline, K x latency."""
+    return [fetch(port, n) for n in range(requests)]
+
+
+def pooled(pool):
+    """Threads, processes and sub-interpreters: the same map, only the executor differs."""
+    def run(port, requests, _workers):
+        return list(pool.map(fetch, [port] * requests, range(requests)))
+    return run
+
+
+def with_asyncio(port, requests, workers):
+    """One thread, one event loop; a semaphore keeps ``workers`` requests in flight."""
+    async def all_requests():
+        limit = asyncio.Semaphore(workers)
+
+        async def one(n):
+            async with limit:
+                return await fetch_async(port, n)
+
+        return await asyncio.gather(*(one(n) for n in range(requests)))
+
+    return asyncio.run(all_requests())
+
+
+def start_pool(strategy, workers, requests):
+    """The executor behind a pooled strategy. It stays up across the repeats, so that only
+    the requests are timed (the startup demo measures what starting workers costs)."""
+    if strategy == "threads":
+        return ThreadPoolExecutor(workers)
+    if strategy == "subinterpreters-pool":
+        from concurrent.futures import InterpreterPoolExecutor  # 3.14+
+        return InterpreterPoolExecutor(workers)
+    # The version's default start method; a pool larger than the work only costs start-up.
+    return ProcessPoolExecutor(min(workers, requests))
+
+
+def measure(out, args, port, strategy, fn, workers):
+    """Time one strategy; a failure becomes a row with its error, and the demo goes on."""
+    params = {"requests": args.size, "latency_ms": args.latency_ms,
+              "ideal_s": round(-(-args.size // workers) * args.latency_ms / 1000, 4)}
+    if strategy.startswith("processes-"):
+        params.update(strategies.params(strategy))
+    try:
+        answers, times = harness.timed(lambda: fn(port, args.size, workers), args.repeats)
+    except Exception as error:  # a crashed worker is a result too
+        out.emit(harness.row("requests", strategy, workers, [], params=params,
+                             error=f"{type(error).__name__}: {error}"))
+        return
+    correct = list(answers) == [n * n for n in range(args.size)]
+    out.emit(harness.row("requests", strategy, workers, times, correct=correct, params=params))
+
+
+def main(argv=None):
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, EXTRA, WORKERS)
+    out = harness.Output(args.json)
+    processes = "processes-" + multiprocessing.get_start_method()
+    with Server(args.latency_ms / 1000) as port:
+        measure(out, args, port, "sequential", sequential, 1)
+        for workers in args.workers:
+            measure(out, args, port, "asyncio", with_asyncio, workers)
+            for strategy in ("threads", processes, "subinterpreters-pool"):
+                reason = strategies.availability(strategy)
+                if reason:
+                    out.emit(harness.unavailable("requests", strategy, workers, reason))
+                    continue
+                try:
+                    pool = start_pool(strategy, workers, args.size)
+                except Exception as error:  # e.g. no processes allowed here
+                    out.emit(harness.row("requests", strategy, workers, [],
+                                         error=f"could not start: {error}"))
+                    continue
+                with pool:
+                    measure(out, args, port, strategy, pooled(pool), workers)
+    out.finish()
+
+
+if __name__ == "__main__":
+    main()

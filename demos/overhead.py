@@ -1,0 +1,58 @@
+"""Single-thread cost: each workload once, in the main thread, on this interpreter.
+
+Run it under a GIL build and its free-threaded twin (3.14 and 3.14t), and under the
+free-threaded build with PYTHON_GIL=1: the ratio of their times is what free-threading
+costs a program that never starts a thread. Each row records the GIL state it ran with.
+--workers is ignored: there is one thread by definition.
+
+    python3.14  demos/overhead.py
+    python3.14t demos/overhead.py
+    PYTHON_GIL=1 python3.14t demos/overhead.py
+"""
+
+import os
+
+import harness
+from workloads import count_primes, fib, json_roundtrip, sort_records, word_stats
+
+# What each stresses: arithmetic loops, dicts and strings, calls, a C codec, comparisons.
+WORKLOADS = {"numeric": count_primes, "objects": word_stats, "calls": fib,
+             "json": json_roundtrip, "sort": sort_records}
+# About 0.1-0.2 s each on one core of the 2-core machine.
+SIZES = {"full": {"numeric": 70_000, "objects": 30_000, "calls": 30, "json": 30_000,
+                  "sort": 80_000},
+         "quick": {"numeric": 3_000, "objects": 1_000, "calls": 18, "json": 1_000,
+                   "sort": 5_000}}
+# The right answers, so that a build computing something else is caught, not timed.
+EXPECTED = {
+    ("numeric", 70_000): 6935, ("numeric", 3_000): 430,
+    ("objects", 30_000): ([("alpha0", 3750), ("alpha1", 11250), ("alpha2", 11250)], 240000),
+    ("objects", 1_000): ([("alpha0", 125), ("alpha1", 375), ("alpha2", 375)], 8000),
+    ("calls", 30): 832040, ("calls", 18): 2584,
+    ("json", 30_000): (2328340, 449985000), ("json", 1_000): (72840, 499500),
+    ("sort", 80_000): ((0, "name0"), (10006, "name89"), 80000),
+    ("sort", 5_000): ((0, "name0"), (10006, "name40"), 5000),
+}
+
+
+def main(argv=None):
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv)
+    out = harness.Output(args.json)
+    for workload, fn in WORKLOADS.items():
+        size = args.size[workload]
+        try:
+            answer, times = harness.timed(lambda fn=fn, size=size: fn(size), args.repeats)
+        except Exception as error:
+            out.emit(harness.row(workload, "sequential", 1, [], error=harness.failure(error)))
+            continue
+        expected = EXPECTED.get((workload, size))
+        params = {"size": size, "gil_enabled": harness.gil_enabled(),
+                  "free_threaded_build": harness.free_threaded_build(),
+                  "PYTHON_GIL": os.environ.get("PYTHON_GIL")}
+        out.emit(harness.row(workload, "sequential", 1, times, params=params,
+                             correct=None if expected is None else answer == expected))
+    out.finish()
+
+
+if __name__ == "__main__":
+    main()

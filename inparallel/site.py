@@ -1,0 +1,246 @@
+"""Everything the site generates from ``data/`` and ``demos/``, and its MkDocs hook.
+
+``generate()`` (run by ``invoke charts``) writes, under the docs folder:
+
+- ``assets/charts/*.svg`` and ``assets/diagrams/*.svg``: the charts and diagrams, light and dark;
+- ``generated/figure-<chart>.md``: a chart for the main pages, with its caption, or a plain
+  "no measurement yet" note with the command that produces one;
+- ``generated/results-<chart>.md``: the same chart for every machine measured, side by side;
+- ``generated/number-<fact>.md`` and ``generated/numbers.json``: numbers quoted in the prose;
+- ``generated/code-<approach>.md``: the demo functions of one approach, included from ``demos/``
+  (by line range, so the page always shows the code as it is);
+- ``generated/data-files.md``: every committed data file.
+
+Pages pull these in with ``pymdownx.snippets``. The module is also listed under ``hooks:`` in
+``mkdocs.yml``: the hook publishes the data files with the site, so captions can link to them.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from inparallel import charts, diagrams, numbers
+from inparallel.chart_data import MachineData, load
+
+if TYPE_CHECKING:  # MkDocs is a docs extra; the charts task must run without it
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+
+log = logging.getLogger("mkdocs.hooks.inparallel")
+
+GENERATED = "generated"
+
+# Which demo functions show each approach: a function is included when its name contains one of
+# these words. Whole files are the fallback when a demo keeps its strategies in one function.
+APPROACH_CODE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "free-threading": (("thread",), ("nogil.py",)),
+    "subinterpreters": (("interp",), ()),
+    "multiprocessing": (("process",), ()),
+    "asyncio": (("async",), ("io.py",)),
+}
+
+
+def _write(path: Path, text: str) -> None:
+    """Write only when the content changes, so ``mkdocs serve`` does not rebuild in a loop."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _no_data(chart: charts.Chart) -> str:
+    return (
+        f'!!! info "No measurement committed yet"\n\n'
+        f"    {numbers.missing(chart.demo)} This chart ({chart.alt.lower()}) is then drawn "
+        f"from it by `invoke charts`.\n"
+    )
+
+
+def _figure(drawn: charts.Drawn, short_name: bool) -> str:
+    """A light and a dark image (Material shows the one matching the palette) with a caption."""
+    stem = drawn.chart.name if short_name else drawn.stem
+    data = drawn.data
+    return (
+        "<figure markdown>\n"
+        f"![{drawn.chart.alt}](assets/charts/{stem}-light.svg#only-light)\n"
+        f"![{drawn.chart.alt}](assets/charts/{stem}-dark.svg#only-dark)\n"
+        f"<figcaption markdown>{data.machine.label}. {_caption(data)}</figcaption>\n"
+        "</figure>\n"
+    )
+
+
+def _caption(data: MachineData) -> str:
+    links = ", ".join(f"[`{p.name}`](data/{p.parent.name}/{p.name})" for p in data.files)
+    return f"Data: {links}. Reproduce: `{data.command}`."
+
+
+def _figures(drawn: list[charts.Drawn]) -> dict[str, str]:
+    """The ``figure-`` and ``results-`` snippets of every chart, drawn or not."""
+    out: dict[str, str] = {}
+    for chart in charts.CHARTS:
+        mine = [d for d in drawn if d.chart.name == chart.name]
+        if not mine:
+            out[f"figure-{chart.name}"] = out[f"results-{chart.name}"] = _no_data(chart)
+            continue
+        out[f"figure-{chart.name}"] = _figure(mine[0], short_name=True)
+        if len(mine) == 1:
+            out[f"results-{chart.name}"] = _figure(mine[0], short_name=False)
+        else:
+            # Side by side: a 2-core curve is capped at 2x, the bigger machine shows the rest.
+            cells = "".join(_figure(d, short_name=False) for d in mine)
+            out[f"results-{chart.name}"] = f'<div class="grid" markdown>\n{cells}</div>\n'
+    return out
+
+
+def _functions(path: Path, words: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """Top-level functions of a demo whose names contain one of ``words``: (name, first, last)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
+            w in node.name.lower() for w in words
+        ):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            found.append((node.name, first, node.end_lineno or node.lineno))
+    return found
+
+
+def code_snippet(demos_dir: Path, approach: str) -> str:
+    """Tabs with the demo code of one approach, as snippet includes of line ranges in demos/."""
+    words, whole_files = APPROACH_CODE[approach]
+    tabs = []
+    for path in sorted(demos_dir.glob("*.py")) if demos_dir.is_dir() else []:
+        rel = f"demos/{path.name}"
+        try:
+            parts = _functions(path, words)
+        except SyntaxError:  # a demo being edited right now; its page shows it once it parses
+            continue
+        if parts:
+            body = "\n\n".join(f'--8<-- "{rel}:{first}:{last}"' for _, first, last in parts)
+        elif path.name in whole_files:
+            body = f'--8<-- "{rel}"'
+        else:
+            continue
+        tabs.append(f'=== "{rel}"\n\n    ```python\n'
+                    + "".join(f"    {line}\n" for line in body.splitlines())
+                    + "    ```\n")
+    if not tabs:
+        return (f'!!! info "Demo code not written yet"\n\n    No demo in `demos/` has a function '
+                f"for this approach yet (a name containing {', '.join(map(repr, words))}).\n")
+    return "\n".join(tabs)
+
+
+def _data_files(data_dir: Path) -> str:
+    """A table of every committed data file, newest first, linked."""
+    lines = ["| Demo | Machine | Started (UTC) | File |", "|---|---|---|---|"]
+    found = []
+    for demo in sorted({c.demo for c in charts.CHARTS} | {"compat"}):
+        for m in load(data_dir, demo):
+            found.append(m)
+    if not found:
+        return ('!!! info "No measurement committed yet"\n\n    `data/` holds no measurement '
+                "files yet; `invoke bench` runs every demo and writes them.\n")
+    for m in sorted(found, key=lambda m: m.started_at, reverse=True):
+        rel = f"data/{m.path.parent.name}/{m.path.name}"
+        link = f"[`{m.path.name}`]({rel})"
+        lines.append(f"| {m.demo} | {m.machine.label} | {m.started_at} | {link} |")
+    return "\n".join(lines) + "\n"
+
+
+def generate(data_dir: Path, docs_dir: Path, demos_dir: Path | None = None) -> list[charts.Drawn]:
+    """Draw every chart and diagram and write every generated snippet. Deterministic."""
+    drawn = charts.draw_all(data_dir, docs_dir / charts.CHARTS_DIR.relative_to("docs"))
+    diagrams.draw_all(docs_dir / diagrams.DIAGRAMS_DIR.relative_to("docs"))
+    out_dir = docs_dir / GENERATED
+    snippets = _figures(drawn)
+    facts = numbers.facts(data_dir)
+    for key, sentences in facts.items():
+        snippets[f"number-{key}"] = (
+            sentences[0] if len(sentences) == 1 else "".join(f"- {s}\n" for s in sentences)
+        )
+    demos = demos_dir if demos_dir is not None else data_dir.parent / "demos"
+    for approach in APPROACH_CODE:
+        snippets[f"code-{approach}"] = code_snippet(demos, approach)
+    snippets["data-files"] = _data_files(data_dir)
+    for name, text in snippets.items():
+        _write(out_dir / f"{name}.md", text.rstrip("\n") + "\n")
+    _write(out_dir / "numbers.json", json.dumps(facts, indent=2, sort_keys=True) + "\n")
+    # Snippets of charts that no longer exist would go stale silently; remove them.
+    for old in out_dir.glob("*.md"):
+        if old.stem not in snippets:
+            old.unlink()
+    return drawn
+
+
+def build(project: Path, site_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` in ``project`` (never ``-v``: it disables the anchor checks)."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+    if site_dir is not None:
+        command += ["--site-dir", str(site_dir)]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
+                          check=False)
+
+
+def copy_project(repo: Path, target: Path, data_dir: Path) -> Path:
+    """A buildable copy of the site sources with ``data_dir`` as its data, for tests.
+
+    Generated files are left behind, so the copy starts as a fresh clone would.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "tasks.py"):
+        shutil.copy2(repo / name, target / name)
+    ignore = shutil.ignore_patterns(GENERATED, "charts", "diagrams", "__pycache__", "slides")
+    for folder in ("docs", "demos", "inparallel"):
+        if (repo / folder).is_dir():
+            shutil.copytree(repo / folder, target / folder, ignore=ignore)
+    shutil.copytree(data_dir, target / "data")
+    return target
+
+
+# --- MkDocs hook ---------------------------------------------------------------------------------
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Generate the snippets on a fresh clone, so a bare ``mkdocs build`` works too."""
+    docs_dir = Path(config["docs_dir"])
+    if not (docs_dir / GENERATED).is_dir():
+        log.info("docs/%s is missing: drawing charts from data/ first", GENERATED)
+        generate(Path(config["config_file_path"]).parent / "data", docs_dir)
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Publish every charted data file at ``data/<demo>/<file>.json`` so captions link to it."""
+    from mkdocs.structure.files import File
+
+    data_dir = Path(config["config_file_path"]).parent / "data"
+    for demo_dir in sorted(p for p in data_dir.glob("*") if p.is_dir()):
+        for m in load(data_dir, demo_dir.name):
+            uri = f"data/{m.path.parent.name}/{m.path.name}"
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, abs_src_path=str(m.path)))
+    return files
+
+
+def main(data_dir: Path, docs_dir: Path) -> list[str]:
+    """Generate everything and return one line per chart drawn, for the ``charts`` task."""
+    drawn = generate(data_dir, docs_dir)
+    lines = [f"{d.stem}: {d.data.machine.label}" for d in drawn]
+    skipped = sorted({c.demo for c in charts.CHARTS} - {d.chart.demo for d in drawn})
+    if skipped:
+        lines.append("no data yet (page says so): " + ", ".join(skipped))
+    return lines
+
+
+if __name__ == "__main__":
+    for line in main(Path("data"), Path("docs")):
+        print(line)

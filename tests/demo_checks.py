@@ -1,0 +1,116 @@
+"""Checks shared by the demo tests: run ``invoke demo NAME --quick`` once, judge each run.
+
+One quick run of a demo covers every variant available here; the tests then check each
+variant's run separately, so that a failure names the variant, and a variant that is not
+built here is skipped with the reason instead of failing.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+
+import pytest
+from conftest import REPO, invoke
+
+from inparallel import catalog, store
+from inparallel.discovery import Located, discover_all
+
+# Every strategy a demo with workers must show, available or not (demos/strategies.py).
+WORKER_STRATEGIES = ("threads", "subinterpreters", "subinterpreters-pool",
+                     "processes-fork", "processes-forkserver", "processes-spawn")
+ALL_STRATEGIES = ("sequential", *WORKER_STRATEGIES)
+PROVENANCE = {
+    "machine": ("id", "cpu_model", "cpu_count", "usable_cpus", "os", "kernel", "arch"),
+    "interpreter": ("executable", "origin", "version", "free_threaded_build",
+                    "configure_args", "compiler"),
+}
+
+
+@functools.cache
+def located() -> dict[str, Located]:
+    """Every catalog variant, found or not (probing each interpreter once per session)."""
+    return {found.variant.name: found for found in discover_all()}
+
+
+def variants() -> list:
+    """Test parameters, one per catalog variant; those missing here are skipped, with why."""
+    return [
+        pytest.param(name, marks=pytest.mark.skipif(
+            located()[name].status == "missing",
+            reason=f"{name} is not available here (invoke build {name})"))
+        for name in catalog.load()
+    ]
+
+
+def quick_record(demo: str, folder, *args: str) -> dict:
+    """Run ``invoke demo DEMO --quick ARGS`` into ``folder`` and return the stored record."""
+    done = invoke("demo", demo, "--quick", *args, env={"INPARALLEL_DATA": str(folder)},
+                  timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    files = list((folder / demo).glob("*_quick.json"))
+    assert len(files) == 1, files
+    return json.loads(files[0].read_text())
+
+
+def check_stored(record: dict, demo: str) -> None:
+    """Schema-valid, flagged quick, and carrying the provenance a reader needs."""
+    assert store.problems(record) == []
+    assert record["demo"] == demo and record["quick"] is True
+    assert record["command"].startswith(f"invoke demo {demo}")
+    for key in PROVENANCE["machine"]:
+        assert record["machine"][key], key
+    assert len(record["repository"]["commit"]) == 40
+    for run in record["runs"]:
+        for key in PROVENANCE["interpreter"]:
+            assert key in run["interpreter"], key
+        assert run["gil_enabled_at_end"] in (True, False), run["variant"]
+
+
+def run_of(record: dict, variant: str, env: dict | None = None) -> dict:
+    """The run of ``variant`` (with ``env``) in ``record``; it must be there and unbroken."""
+    runs = [r for r in record["runs"] if r["variant"] == variant and r["env"] == (env or {})]
+    assert len(runs) == 1, f"{variant} {env or ''} ran {len(runs)} times"
+    run = runs[0]
+    assert run["error"] is None, run["error"]
+    assert run["interpreter"]["version"] == located()[variant].info.version
+    return run
+
+
+def check_rows(run: dict, workloads, strategies, workers) -> None:
+    """Every (workload, strategy, workers) has exactly one row, and each row is sound.
+
+    Sound means: an available row has values, no error and no wrong answer; a row that
+    could not run says why. Sequential, threads and processes run everywhere on Linux.
+    """
+    rows = run["results"]
+    seen = [(r["workload"], r["strategy"], r["workers"]) for r in rows]
+    wanted = [(w, s, n) for w in workloads for s in strategies for n in workers]
+    assert sorted(seen) == sorted(wanted)
+    for row in rows:
+        where = f"{run['variant']} {row['workload']} {row['strategy']} x{row['workers']}"
+        if not row["available"]:
+            assert row["reason"], where
+            assert row["strategy"].startswith("subinterpreters"), where
+            continue
+        assert row["error"] is None, f"{where}: {row['error']}"
+        assert row["values"], where
+        assert row["correct"] is not False, f"{where}: wrong answer"
+
+
+def check_subinterpreter_api(run: dict) -> None:
+    """Sub-interpreter rows name the API; the pool is there exactly from 3.14 on."""
+    series = tuple(int(p) for p in run["interpreter"]["version"].split(".")[:2])
+    for row in run["results"]:
+        if row["strategy"] == "subinterpreters-pool":
+            assert row["available"] is (series >= (3, 14)), row
+        if row["strategy"].startswith("subinterpreters") and row["available"]:
+            assert row["params"]["api"], row
+
+
+def run_demo_code(variant: str, code: str) -> subprocess.CompletedProcess[str]:
+    """Run a few lines under ``variant`` in demos/, as the harness runs the demos."""
+    python = located()[variant].executable
+    return subprocess.run([str(python), "-c", code], cwd=REPO / "demos", capture_output=True,
+                          text=True, timeout=300)

@@ -1,0 +1,139 @@
+"""The built site in a real browser: Debian's Chromium, driven by Playwright, over 127.0.0.1.
+
+Every page loads without console errors, every chart image loads, the palette toggle swaps the
+charts, and no request leaves the machine. A screenshot of the home page is kept: its path is
+printed, recorded as the test property ``screenshot``, and copied to ``$SITE_SCREENSHOT_DIR``
+when that is set.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from inparallel import site
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "site" / "data"
+CHROMIUM = Path("/usr/bin/chromium")
+# Without these Chromium keeps opening connections to Google services, which fail here.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+if not CHROMIUM.exists():
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)",
+                allow_module_level=True)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep the test output free of one line per request."""
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture site, built and served by http.server on a free port of 127.0.0.1."""
+    project = site.copy_project(REPO, tmp_path_factory.mktemp("project"), FIXTURES)
+    site.generate(project / "data", project / "docs", project / "demos")
+    result = site.build(project)
+    assert result.returncode == 0, result.stderr[-5000:]
+    handler = functools.partial(_QuietHandler, directory=str(project / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A Chromium context with a fresh profile, in the light palette."""
+    with playwright_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
+            headless=True, args=CHROMIUM_ARGS, color_scheme="light",
+            viewport={"width": 1280, "height": 900})
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def _pages(base_url: str, browser: object) -> list[str]:
+    """Every page the navigation links to, found in the home page's navigation."""
+    page = browser.new_page()
+    page.goto(base_url)
+    hrefs = page.eval_on_selector_all(
+        "nav.md-nav--primary a.md-nav__link[href]", "links => links.map(a => a.href)")
+    page.close()
+    pages = sorted({h.split("#")[0] for h in hrefs if h.startswith(base_url)})
+    assert len(pages) >= 10, pages
+    return pages
+
+
+def test_every_page_loads_cleanly_and_stays_local(base_url: str, browser: object) -> None:
+    problems: list[str] = []
+    charts_seen = 0
+    for url in _pages(base_url, browser):
+        page = browser.new_page()
+        page.on("console", lambda m, url=url: problems.append(f"{url}: console {m.type}: {m.text}")
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e, url=url: problems.append(f"{url}: {e}"))
+        page.on("requestfailed", lambda r, url=url: problems.append(f"{url}: failed {r.url}"))
+        page.on("request", lambda r, url=url: problems.append(f"{url}: external {r.url}")
+                if urlparse(r.url).hostname not in ("127.0.0.1", None) else None)
+        response = page.goto(url)
+        assert response is not None and response.ok, url
+        page.wait_for_load_state("networkidle")
+        sizes = page.eval_on_selector_all(
+            "article img[src*='assets/']",
+            "imgs => imgs.map(i => [i.getAttribute('src'), i.complete ? i.naturalWidth : 0])")
+        for src, width in sizes:
+            if width <= 0:
+                problems.append(f"{url}: image did not load: {src}")
+        charts_seen += sum(1 for src, _ in sizes if "assets/charts/" in src)
+        page.close()
+    assert not problems, "\n".join(problems)
+    assert charts_seen >= 10
+
+
+def test_palette_toggle_swaps_the_charts(base_url: str, browser: object,
+                                         tmp_path: Path,
+                                         record_property: pytest.RecordProperty) -> None:
+    page = browser.new_page()
+    page.goto(base_url)
+    page.wait_for_load_state("networkidle")
+    light = page.locator("img[src$='nogil-scaling-light.svg#only-light']")
+    dark = page.locator("img[src$='nogil-scaling-dark.svg#only-dark']")
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    assert light.is_visible() and not dark.is_visible()
+
+    screenshot = tmp_path / "home.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.stat().st_size > 10_000
+    record_property("screenshot", str(screenshot))
+    print(f"home page screenshot: {screenshot}")
+    if os.environ.get("SITE_SCREENSHOT_DIR"):
+        shutil.copy2(screenshot, Path(os.environ["SITE_SCREENSHOT_DIR"]) / "home.png")
+
+    # The toggle is the label of the palette input that is not checked yet.
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    assert dark.is_visible() and not light.is_visible()
+    page.close()

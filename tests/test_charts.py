@@ -1,0 +1,171 @@
+"""Charts: drawn from data alone, deterministic, true to their data, honest when it is missing.
+
+All data here are the fixture files under ``tests/fixtures/site/data`` (not measurements).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from inparallel import chart_data, charts, diagrams, numbers, site
+
+FIXTURES = Path(__file__).parent / "fixtures" / "site" / "data"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A private, editable copy of the fixture data."""
+    return Path(shutil.copytree(FIXTURES, tmp_path / "data"))
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.svg"))}
+
+
+def _paths(svg: Path, group_prefix: str) -> list[str]:
+    """The path data of every drawn element whose group id starts with ``group_prefix``."""
+    root = ET.parse(svg).getroot()
+    return [
+        path.get("d", "")
+        for group in root.iter(f"{SVG}g")
+        if (group.get("id") or "").startswith(group_prefix)
+        for path in group.iter(f"{SVG}path")
+    ]
+
+
+def _set_median(file: Path, variant: str, strategy: str, workers: int, median: float) -> None:
+    doc = json.loads(file.read_text())
+    for run in doc["runs"]:
+        for row in run["results"]:
+            if (run["variant"], row["strategy"], row["workers"]) == (variant, strategy, workers):
+                row["median"] = median
+                row["values"] = [median]
+    file.write_text(json.dumps(doc))
+
+
+def test_every_chart_is_drawn_twice_identically(data: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    charts.draw_all(data, first)
+    charts.draw_all(data, second)
+    drawn = _files(first)
+    assert drawn, "the fixtures should produce charts"
+    assert drawn == _files(second)
+    for name, content in drawn.items():
+        ET.fromstring(content)  # well-formed SVG
+        assert b"<dc:date>" not in content, f"{name} carries a date"
+        assert name.endswith(("-light.svg", "-dark.svg"))
+
+
+def test_unchanged_data_leaves_files_untouched(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "charts"
+    charts.draw_all(data, out, only=["cpu-numeric"])
+    times = {p: p.stat().st_mtime_ns for p in out.glob("*.svg")}
+    charts.draw_all(data, out, only=["cpu-numeric"])
+    assert times == {p: p.stat().st_mtime_ns for p in out.glob("*.svg")}
+
+
+def test_diagrams_are_deterministic(tmp_path: Path) -> None:
+    diagrams.draw_all(tmp_path / "one")
+    diagrams.draw_all(tmp_path / "two")
+    one = _files(tmp_path / "one")
+    assert len(one) == 2 * len(diagrams.DIAGRAMS)
+    assert one == _files(tmp_path / "two")
+
+
+def test_line_chart_follows_its_data(data: Path, tmp_path: Path) -> None:
+    file = data / "nogil" / "20260101T010000Z_fixture-cpu_16cpu.json"
+    charts.draw_all(data, tmp_path / "before", only=["nogil-scaling"])
+    _set_median(file, "3.14t", "threads", 16, 1.0)  # much faster at 16 threads
+    charts.draw_all(data, tmp_path / "after", only=["nogil-scaling"])
+    name = "nogil-scaling-light.svg"
+    before, after = _paths(tmp_path / "before" / name, "line2d"), _paths(
+        tmp_path / "after" / name, "line2d")
+    assert before != after
+    # Only the 3.14t curve moved: the 3.14 curve and the ideal line are drawn as before.
+    assert len(set(before) - set(after)) >= 1
+    assert len(set(before) & set(after)) >= 2
+
+
+def test_bar_chart_follows_its_data(data: Path, tmp_path: Path) -> None:
+    file = data / "startup" / "20260101T000000Z_fixture-cpu_2cpu.json"
+    charts.draw_all(data, tmp_path / "before", only=["startup"])
+    _set_median(file, "3.14", "processes-spawn", 1, 0.2)
+    charts.draw_all(data, tmp_path / "after", only=["startup"])
+    before = _paths(tmp_path / "before" / "startup-light.svg", "patch")
+    after = _paths(tmp_path / "after" / "startup-light.svg", "patch")
+    changed = set(before) ^ set(after)
+    assert changed, "the spawn bar should be taller"
+
+
+def test_quick_runs_are_never_charted(data: Path, tmp_path: Path) -> None:
+    charts.draw_all(data, tmp_path / "before", only=["nogil-scaling"])
+    quick = data / "nogil" / "20260102T000000Z_fixture-cpu_16cpu_quick.json"
+    doc = json.loads((data / "nogil" / "20260101T010000Z_fixture-cpu_16cpu.json").read_text())
+    doc["quick"] = True
+    doc["runs"][1]["results"][-1]["median"] = 1e-6  # absurd: it would show if it were used
+    quick.write_text(json.dumps(doc))
+    charts.draw_all(data, tmp_path / "after", only=["nogil-scaling"])
+    assert _files(tmp_path / "before") == _files(tmp_path / "after")
+
+
+def test_each_machine_gets_its_chart_and_the_biggest_the_short_name(data: Path,
+                                                                    tmp_path: Path) -> None:
+    drawn = charts.draw_all(data, tmp_path, only=["nogil-scaling"])
+    assert [d.data.machine.cpus for d in drawn] == [16, 2]
+    assert [d.primary for d in drawn] == [True, False]
+    assert (tmp_path / "nogil-scaling-fixture-cpu-2cpu-dark.svg").is_file()
+    assert (tmp_path / "nogil-scaling-light.svg").read_bytes() == (
+        tmp_path / "nogil-scaling-fixture-cpu-16cpu-light.svg").read_bytes()
+
+
+def test_no_data_draws_nothing_and_says_so(tmp_path: Path) -> None:
+    empty = tmp_path / "data"
+    empty.mkdir()
+    docs = tmp_path / "docs"
+    assert site.generate(empty, docs, tmp_path / "no-demos") == []
+    assert not list((docs / "assets" / "charts").glob("*.svg"))
+    figure = (docs / "generated" / "figure-nogil-scaling.md").read_text()
+    assert "No measurement committed yet" in figure
+    assert "`invoke demo nogil`" in figure
+    assert "invoke demo nogil" in (docs / "generated" / "number-nogil.md").read_text()
+
+
+def test_stale_charts_are_removed_when_their_data_goes(data: Path, tmp_path: Path) -> None:
+    charts.draw_all(data, tmp_path, only=["startup", "transfer"])
+    shutil.rmtree(data / "startup")
+    charts.draw_all(data, tmp_path, only=["startup", "transfer"])
+    assert not list(tmp_path.glob("startup-*.svg"))
+    assert list(tmp_path.glob("transfer-*.svg")), "charts that still have data stay"
+
+
+def test_speedup_follows_how_a_demo_splits_its_work() -> None:
+    def row(workers: int, median: float, params: dict) -> chart_data.Row:
+        return chart_data.Row("d", "3.14t", "w", "threads", workers, "s", median, True, None,
+                              None, params, Path("x.json"))
+
+    # Fixed work per thread: the same time on 4 threads is 4x the throughput.
+    weak = [row(1, 1.0, {"work_per_thread": 10}), row(4, 1.0, {"work_per_thread": 10})]
+    assert chart_data.speedups(weak) == {1: 1.0, 4: 4.0}
+    # Fixed total work: a quarter of the time on 4 threads is 4x.
+    strong = [row(1, 1.0, {"ops": 100}), row(4, 0.25, {"ops": 100})]
+    assert chart_data.speedups(strong) == {1: 1.0, 4: 4.0}
+    # An unavailable row is never a point on the curve.
+    broken = [*weak, chart_data.Row("d", "3.14t", "w", "threads", 8, "s", None, False,
+                                    "not here", None, {}, Path("x.json"))]
+    assert 8 not in chart_data.speedups(broken)
+
+
+def test_numbers_come_from_the_data(data: Path) -> None:
+    facts = numbers.facts(data)
+    # 16 threads at 1.1 * (1 + 0.05 * 16) s each against 1.1 * 1.05 s for one thread.
+    expected = 16 * 1.05 / (1 + 0.05 * 16)
+    assert f"{expected:.2f}" in facts["nogil"][0]
+    assert "fixture-cpu_16cpu.json" in facts["nogil"][0]
+    assert facts["startup"][0].startswith("Starting one worker")
+    assert facts["overhead"][0].count("%") >= 2

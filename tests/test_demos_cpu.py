@@ -1,0 +1,63 @@
+"""The cpu demo: under every variant here, every strategy gives the sequential answer.
+
+One ``invoke demo cpu --quick`` run covers all available variants (about 5 s each on two
+cores); the tests then judge each variant's rows. No test looks at a time.
+"""
+
+import json
+
+import pytest
+from demo_checks import (
+    ALL_STRATEGIES,
+    check_rows,
+    check_stored,
+    check_subinterpreter_api,
+    quick_record,
+    run_demo_code,
+    run_of,
+    variants,
+)
+
+pytestmark = pytest.mark.build
+
+WORKLOADS = ("numeric", "objects")
+
+
+@pytest.fixture(scope="module")
+def record(tmp_path_factory):
+    return quick_record("cpu", tmp_path_factory.mktemp("data"), "--workers", "1,2")
+
+
+def test_the_stored_record_is_schema_valid_with_full_provenance(record):
+    check_stored(record, "cpu")
+
+
+@pytest.mark.parametrize("variant", variants())
+def test_every_strategy_ran_and_matched_the_sequential_answer(record, variant):
+    run = run_of(record, variant)
+    check_rows(run, WORKLOADS, ALL_STRATEGIES, [1, 2])
+    check_subinterpreter_api(run)
+    for row in run["results"]:
+        if row["strategy"].startswith("processes-"):
+            assert row["params"]["start_method"] in row["strategy"]
+            assert row["params"]["default_start_method"]
+
+
+# A worker that raises must become a row with the error, whatever the strategy.
+FAILING = """
+import json, cpu, strategies
+print(json.dumps([cpu.measure("numeric", s, 2, "not a number", None, 1)
+                  for s in strategies.STRATEGIES]))
+"""
+
+
+@pytest.mark.parametrize("variant", variants())
+def test_a_failing_worker_becomes_an_error_row_and_the_demo_goes_on(variant):
+    done = run_demo_code(variant, FAILING)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = json.loads(done.stdout.splitlines()[-1])
+    assert [r["strategy"] for r in rows] == list(ALL_STRATEGIES)
+    for row in rows:
+        if row["available"]:
+            assert "TypeError" in row["error"], row
+            assert row["values"] == [] and row["correct"] is None

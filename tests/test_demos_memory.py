@@ -1,0 +1,37 @@
+"""The memory demo: every strategy measured idle and busy, in bytes, under every variant."""
+
+import pytest
+from demo_checks import (
+    WORKER_STRATEGIES,
+    check_rows,
+    check_stored,
+    check_subinterpreter_api,
+    quick_record,
+    run_of,
+    variants,
+)
+
+pytestmark = pytest.mark.build
+
+
+@pytest.fixture(scope="module")
+def record(tmp_path_factory):
+    # Two workers only: each value needs a fresh process, and two is the interesting case.
+    return quick_record("memory", tmp_path_factory.mktemp("data"), "--workers", "2")
+
+
+def test_the_stored_record_is_schema_valid_with_full_provenance(record):
+    check_stored(record, "memory")
+
+
+@pytest.mark.parametrize("variant", variants())
+def test_idle_and_busy_workers_of_every_strategy_were_measured(record, variant):
+    run = run_of(record, variant)
+    check_rows(run, ("idle", "busy"), WORKER_STRATEGIES, [2])
+    check_subinterpreter_api(run)
+    for row in run["results"]:
+        assert row["unit"] == "bytes"
+        assert row["params"]["metric"] in ("PSS", "RSS")
+        if row["available"]:
+            assert row["correct"] is True
+            assert all(isinstance(v, int) and v >= 0 for v in row["values"])

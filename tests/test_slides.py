@@ -1,0 +1,322 @@
+"""The talk's deck: its source (notes, timings, includes) and the built deck in a real browser.
+
+The browser tests build the deck from ``slides/talk.md`` into a temporary folder, serve it on
+127.0.0.1 and drive Debian's Chromium (never a downloaded browser) through Playwright.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, invoke
+
+from inparallel import slides
+from inparallel.errors import UserError
+
+CHROMIUM = "/usr/bin/chromium"
+# Quiet, offline, reproducible: no first-run pages, no background calls home.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+# Marp's stage is 1280x720; a viewport of the same size shows each slide at scale 1.
+VIEWPORT = {"width": 1280, "height": 720}
+# Marp renders each slide as a <section> in an <svg>'s <foreignObject>.
+SECTIONS = "svg[data-marpit-svg] > foreignObject > section"
+TALK_SECONDS = 30 * 60
+# A quantity as a benchmark reports it: "1.8x", "40 %", "12 ms", "3.4 MB".
+MEASURED_NUMBER_RE = re.compile(
+    r"\b(?!(?:19|20)\d0s\b)"  # a decade ("the 1990s") is history, not a measurement
+    r"\d+(?:[.,]\d+)?\s*(?:%|\u00d7|x\b|ms\b|µs\b|us\b|s\b|sec\b|seconds?\b|[KMG]i?B\b|times\b)"
+)
+
+
+def deck_slides() -> list[slides.Slide]:
+    """The slides of the talk's source, as the build and Marp cut them."""
+    return slides.split_slides(slides.SOURCE.read_text(encoding="utf-8"))
+
+
+# --- the source -------------------------------------------------------------------------------
+
+
+def test_every_slide_has_speaker_notes_with_one_timing() -> None:
+    for slide in deck_slides():
+        assert slide.notes, f"slide {slide.number} ({slide.title}) has no speaker notes"
+        assert slide.seconds is not None, (
+            f"slide {slide.number} ({slide.title}): its notes need exactly one [m:ss] timing")
+
+
+def test_timings_add_up_to_a_thirty_minute_talk() -> None:
+    total = sum(slide.seconds or 0 for slide in deck_slides())
+    assert total == TALK_SECONDS, (
+        f"the notes' timings add up to {slides.format_duration(total)}, not 30:00")
+
+
+def test_slide_count_fits_thirty_minutes() -> None:
+    assert 25 <= len(deck_slides()) <= 30
+
+
+def test_no_measured_number_is_typed_into_the_slides() -> None:
+    """Measurements live in data/ and reach the deck only through charts."""
+    text = slides.SOURCE.read_text(encoding="utf-8")
+    text = slides.COMMENT_RE.sub("", text)  # speaker notes may explain a chart in words
+    text = re.sub(r"^(```|~~~).*?^\1", "", text, flags=re.MULTILINE | re.DOTALL)
+    text = re.sub(r"`[^`\n]*`", "", text)
+    found = MEASURED_NUMBER_RE.findall(text)
+    assert not found, f"typed numbers on slides (draw them from data/ instead): {found}"
+
+
+def test_live_demo_slides_name_a_command_and_show_a_fallback_chart() -> None:
+    demo_slides = [s for s in deck_slides() if 'class="demo-command"' in s.markdown]
+    assert len(demo_slides) >= 5
+    for slide in demo_slides:
+        command = re.search(r'class="demo-command">(invoke demo [a-z-]+)<', slide.markdown)
+        assert command, f"slide {slide.number} ({slide.title}) names no `invoke demo NAME`"
+        assert slides.chart_names(slide.markdown), (
+            f"slide {slide.number} ({slide.title}) has no fallback chart for {command[1]}")
+
+
+def test_the_deck_includes_the_shared_tables_and_every_include_resolves() -> None:
+    source = slides.SOURCE.read_text(encoding="utf-8")
+    included = {m["path"].partition("#")[0] for m in slides.INCLUDE_RE.finditer(source)}
+    for name in ("free-threading", "subinterpreters", "multiprocessing", "comparison"):
+        assert f"docs/includes/pros-cons/{name}.md" in included
+    expanded = slides.expand_includes(source)
+    assert not slides.INCLUDE_RE.search(expanded)
+
+
+def test_include_expands_a_file_table_rows_and_a_python_definition(tmp_path: Path) -> None:
+    (tmp_path / "table.md").write_text("| A | B |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n| 5 | 6 |\n")
+    (tmp_path / "demo.py").write_text(
+        "import os\n\n\ndef helper():\n    return 1\n\n\ndef work(n):\n    return n * 2\n")
+    deck = ("# t\n\n<!-- include: table.md -->\n\n---\n\n<!-- include: table.md rows=2-3 -->\n\n"
+            "---\n\n<!-- include: table.md rows=3- -->\n\n---\n\n<!-- include: demo.py#work -->\n")
+
+    parts = slides.expand_includes(deck, root=tmp_path).split("\n---\n")
+
+    assert "| 1 | 2 |\n| 3 | 4 |\n| 5 | 6 |" in parts[0]
+    assert "| A | B |\n|---|---|\n| 3 | 4 |\n| 5 | 6 |" in parts[1]
+    assert "| A | B |\n|---|---|\n| 5 | 6 |" in parts[2]
+    assert "```python\ndef work(n):\n    return n * 2\n```" in parts[3]
+    assert "helper" not in parts[3]
+
+
+@pytest.mark.parametrize(
+    ("directive", "message"),
+    [
+        ("<!-- include: missing.md -->", "missing.md, which does not exist"),
+        ("<!-- include: ../outside.md -->", "from outside the repository"),
+        ("<!-- include: demo.py#nothing -->", "defines no top-level nothing"),
+        ("<!-- include: table.md rows=2-9 -->", "which has 1 body rows"),
+    ],
+)
+def test_a_broken_include_is_an_error_naming_it(tmp_path: Path, directive: str,
+                                                message: str) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (tmp_path / "outside.md").write_text("secret")
+    (root / "demo.py").write_text("def work():\n    pass\n")
+    (root / "table.md").write_text("| A |\n|---|\n| 1 |\n")
+    with pytest.raises(UserError, match=re.escape(message)):
+        slides.expand_includes(f"# t\n\n{directive}\n", root=root)
+
+
+def test_charts_are_inlined_as_data_uris_of_the_light_variant(tmp_path: Path) -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"/>'
+    (tmp_path / "startup-light.svg").write_bytes(svg)
+    (tmp_path / "startup-dark.svg").write_bytes(b"<svg/>")
+
+    html = slides.inline_charts('![Start-up "cost"](chart:startup)', tmp_path)
+
+    uri = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
+    assert uri and base64.b64decode(uri[1]) == svg
+    assert 'alt="Start-up &quot;cost&quot;"' in html
+
+
+def test_a_chart_without_alt_text_takes_the_sites_description(tmp_path: Path) -> None:
+    from inparallel import charts
+
+    (tmp_path / "overhead-light.svg").write_bytes(b"<svg/>")
+    html = slides.inline_charts("![](chart:overhead)", tmp_path)
+    assert f'alt="{charts.chart("overhead").alt}"' in html
+
+
+def test_a_missing_chart_fails_the_build_and_names_invoke_charts(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=r"nogil-scaling.*`invoke charts`.*invoke demo nogil"):
+        slides.inline_charts("![x](chart:nogil-scaling)", tmp_path)
+
+
+def test_every_chart_on_the_slides_is_one_invoke_charts_draws() -> None:
+    from inparallel import charts
+
+    drawn = {chart.name for chart in charts.CHARTS}
+    used = slides.chart_names(slides.SOURCE.read_text(encoding="utf-8"))
+    assert used and set(used) <= drawn, f"unknown charts: {set(used) - drawn}"
+
+
+def test_the_deck_is_built_where_the_site_serves_it() -> None:
+    assert slides.OUTPUT_HTML == REPO / "docs" / "slides" / "index.html"
+
+
+# --- the built deck in Chromium --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def charts_ready() -> Path:
+    """The site's charts, drawn by `invoke charts` when a fresh clone has none yet."""
+    needed = slides.expand_includes(slides.SOURCE.read_text(encoding="utf-8"))
+    if slides.missing_charts(needed, slides.CHARTS_DIR):
+        done = invoke("charts", timeout=600)
+        missing = slides.missing_charts(needed, slides.CHARTS_DIR)
+        if missing:
+            said = (done.stdout + done.stderr).strip()[-500:]
+            pytest.fail(f"`invoke charts` (exit {done.returncode}) did not draw {missing}; "
+                        f"a chart needs its demo's data in data/ (`invoke bench`): {said}")
+    return slides.CHARTS_DIR
+
+
+@pytest.fixture(scope="module")
+def deck_url(tmp_path_factory: pytest.TempPathFactory, charts_ready: Path) -> Iterator[str]:
+    """The deck, built into a temporary folder and served on a free port of 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("deck")
+    slides.build(output=folder / "index.html", charts_dir=charts_ready, workdir=folder / "work")
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class Browsed:
+    """The deck open in a page, with what the page asked for and complained about."""
+
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def deck(deck_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browsed]:
+    """The deck open in headless Chromium, with every request and console error recorded."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    with sync_api.sync_playwright() as playwright:
+        # A persistent context on a fresh folder: a clean profile, and no second browser.
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=VIEWPORT)
+        seen = Browsed(context.new_page())
+        seen.page.on("request", lambda request: seen.requests.append(request.url))
+        seen.page.on("requestfailed", lambda request: seen.problems.append(
+            f"request failed: {request.url}"))
+        seen.page.on("console", lambda message: message.type == "error" and seen.problems.append(
+            f"console: {message.text}"))
+        seen.page.on("pageerror", lambda error: seen.problems.append(f"page error: {error}"))
+        seen.page.goto(deck_url, wait_until="load")
+        yield seen
+        context.close()
+
+
+@pytest.mark.browser
+def test_deck_loads_cleanly_with_every_slide_and_its_notes(deck: Browsed) -> None:
+    expected = len(deck_slides())
+    assert deck.page.locator(SECTIONS).count() == expected
+    # Marp writes a presenter note only for a slide whose comment it read as a note.
+    notes = deck.page.evaluate("""() => [...document.querySelectorAll('.bespoke-marp-note')]
+        .map(note => [Number(note.dataset.index), note.textContent])""")
+    assert [index for index, _ in notes] == list(range(expected))
+    assert all(slides.TIMING_RE.search(text) for _, text in notes)
+    assert deck.problems == []
+
+
+@pytest.mark.browser
+def test_arrow_keys_move_between_slides(deck: Browsed, deck_url: str) -> None:
+    page = deck.page
+    page.goto(deck_url + "#1")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("location.hash === '#2'")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("location.hash === '#3'")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("location.hash === '#2'")
+
+
+@pytest.mark.browser
+def test_every_image_on_every_slide_loads(deck: Browsed) -> None:
+    images = deck.page.evaluate("""() => [...document.querySelectorAll('section img')]
+        .map(img => ({chart: img.dataset.chart, ok: img.complete && img.naturalWidth > 0}))""")
+    expected = [name for slide in deck_slides() for name in
+                slides.chart_names(slides.expand_includes(slide.markdown))]
+    assert [image["chart"] for image in images] == expected
+    assert [image["chart"] for image in images if not image["ok"]] == []
+
+
+@pytest.mark.browser
+def test_no_request_leaves_localhost(deck: Browsed, deck_url: str) -> None:
+    origin = deck_url.rsplit("/", 1)[0] + "/"
+    assert deck.requests, "no request was recorded at all"
+    outside = [url for url in deck.requests
+               if not url.startswith((origin, "data:", "blob:", "about:"))]
+    assert outside == []
+
+
+@pytest.mark.browser
+def test_no_slide_content_overflows_its_frame(deck: Browsed) -> None:
+    overflowing = deck.page.evaluate("""(selector) => {
+        const found = [];
+        document.querySelectorAll(selector).forEach((section, index) => {
+            const title = (section.querySelector('h1, h2') || {}).textContent || '';
+            // The frame, with its padding: content must end before the bottom margin too.
+            if (section.scrollHeight > section.clientHeight
+                || section.scrollWidth > section.clientWidth) {
+              found.push(`slide ${index + 1} (${title}): ${section.scrollWidth}x`
+                         + `${section.scrollHeight} in ${section.clientWidth}x`
+                         + `${section.clientHeight}`);
+            }
+            // Code blocks and tables can overflow sideways inside themselves.
+            section.querySelectorAll('pre, table').forEach(block => {
+              if (block.scrollWidth > block.clientWidth + 1) {
+                found.push(`slide ${index + 1} (${title}): a ${block.tagName} is too wide`);
+              }
+            });
+          });
+        return found;
+    }""", SECTIONS)
+    assert overflowing == []
+
+
+@pytest.mark.browser
+def test_pdf_export_has_one_page_per_slide(tmp_path: Path, charts_ready: Path) -> None:
+    pdf = slides.build(pdf=True, output=tmp_path / "deck.pdf", charts_dir=charts_ready,
+                       workdir=tmp_path / "work")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert pdf_pages(pdf) == len(deck_slides())
+
+
+def pdf_pages(pdf: Path) -> int:
+    """The page count, from poppler's pdfinfo where installed, else from the page objects."""
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+        return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.MULTILINE)[1])
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes()))
