@@ -142,14 +142,15 @@ def slides(c, pdf=False):
     print(deck.build(pdf=pdf, draw_charts=lambda missing: c.run(charts)))
 
 
-@task(help={"data": "the measurements folder to draw from (default: data/)"})
+@task(help={"data": "the measurements folder to draw from (default: data/)",
+            "docs": "the docs folder to write charts and numbers into (default: docs/)"})
 @_friendly
-def charts(c, data="data"):
+def charts(c, data="data", docs="docs"):
     """Draw every chart and write the site's generated numbers from data/ alone."""
     from inparallel import site
 
     root = Path(__file__).resolve().parent
-    for line in site.main(root / data, root / "docs"):
+    for line in site.main(root / data, root / docs, root / "demos"):
         print(line)
 
 

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -102,7 +103,6 @@ def build_extension(name, declare_nogil, folder):
 
 def probe_gil(name, folder):
     """In the child process: the GIL before and after importing the extension ``name``."""
-    import warnings
     sys.path.insert(0, folder)
     before = harness.gil_enabled()
     with warnings.catch_warnings(record=True) as caught:
@@ -114,11 +114,16 @@ def probe_gil(name, folder):
 
 def in_fresh_process(call):
     """Evaluate ``call`` (e.g. ``probe_module('zlib')``) in a new process of this Python."""
-    done = subprocess.run(
-        [sys.executable, "-c", f"import json, compat; print(json.dumps(compat.{call}))"],
-        cwd=HERE, capture_output=True, text=True, timeout=60)
-    lines = done.stdout.strip().splitlines()
-    answer = json.loads(lines[-1]) if lines else None
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", f"import json, compat; print(json.dumps(compat.{call}))"],
+            cwd=HERE, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return None, "hung: no answer within 60 s"
+    try:
+        answer = json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):  # it died before it could answer
+        answer = None
     crashed = None
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no error output"])[-1]
@@ -127,8 +132,8 @@ def in_fresh_process(call):
 
 
 def check_modules(out, modules):
-    # One process per module, a few at a time: they wait on each other's start-up, not on
-    # a GIL, and the rows still come out in the order of ``modules``.
+    """One row per module: 1 if it imports in an isolated sub-interpreter, 0 if not."""
+    # One process per module, as many at a time as there are cores; map() keeps the order.
     with ThreadPoolExecutor(harness.cores()) as pool:
         answers = pool.map(in_fresh_process, [f"probe_module({name!r})" for name in modules])
     for name, (answer, crashed) in zip(modules, answers, strict=True):
@@ -150,6 +155,7 @@ GIL_CASES = (("no-Py_mod_gil", "tinyext_gil_used", False),
 
 
 def check_gil(out):
+    """One row per extension build: 1 if the GIL was on after importing it, 0 if not."""
     if not harness.free_threaded_build():
         for strategy, _, _ in GIL_CASES:
             out.emit(harness.unavailable("gil-after-import", strategy, 1,

@@ -9,7 +9,6 @@ is the same every time: work on something of your own and merge once at the end.
     python3.14t demos/contention.py --workers 1,2
 """
 
-import copy
 import threading
 
 import harness
@@ -46,13 +45,13 @@ def dict_shared(ops, workers):
 
 
 def dict_local(ops, workers):
-    totals = dict.fromkeys(range(workers), 0)
+    totals = {}
 
     def work(t):
-        mine = 0
+        mine = {t: 0}
         for i in range(t, ops, workers):
-            mine += i
-        totals[t] = mine  # one write per thread, at the end
+            mine[t] += i  # the same update, in a dict no other thread touches
+        totals.update(mine)  # one write to the shared dict per thread, at the end
 
     run_threads(work, workers)
     return sum(totals.values())
@@ -71,7 +70,10 @@ def list_shared(ops, workers):
 
 def list_local(ops, workers):
     def work(t):
-        return [i for i in range(t, ops, workers)]
+        mine = []
+        for i in range(t, ops, workers):
+            mine.append(i)  # the same appends, to a list no other thread touches
+        return mine
 
     merged = []
     for part in run_threads(work, workers):
@@ -128,7 +130,9 @@ def refcount_local(ops, workers):
     scaler = Scaler(1)
 
     def work(t):
-        mine = copy.copy(scaler)  # made by this thread: its reference count is thread-local
+        # Made by this thread, so its reference count is this thread's own. (Not with
+        # copy.copy: that fills a __dict__ and loses the fast inline-attribute path.)
+        mine = Scaler(scaler.factor)
         return sum(mine.scale(i) for i in range(t, ops, workers))
 
     return sum(run_threads(work, workers))

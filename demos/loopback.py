@@ -66,7 +66,11 @@ class Server:
     def __enter__(self):
         self.process = subprocess.Popen([sys.executable, __file__, str(self.latency_s * 1000)],
                                         stdout=subprocess.PIPE, text=True)
-        return int(self.process.stdout.readline())
+        port = self.process.stdout.readline().strip()
+        if not port.isdigit():
+            self.__exit__()
+            raise RuntimeError("the loopback server did not start (see its error above)")
+        return int(port)
 
     def __exit__(self, *exc_info):
         self.process.kill()

@@ -30,6 +30,7 @@ def running_worker(strategy):
     if strategy == "subinterpreters":
         interp = strategies.create_interpreter()
         try:
+            interp.call(noop)  # its first call imports the workloads there, like a pool's
             yield interp.call
         finally:
             interp.close()

@@ -17,8 +17,9 @@ What each strategy costs:
   ``forkserver`` forks a clean server started once, ``spawn`` starts a new Python and
   imports everything again (tens of milliseconds). Arguments and answers are pickled.
 
-Functions travel by reference (module and name), never as code: workers import them,
-so a workload must live in an importable module such as ``workloads``.
+Processes and sub-interpreters receive the function pickled, by module and name, and
+import it: a workload must live in an importable module such as ``workloads``, not in
+``__main__``.
 """
 
 import multiprocessing
@@ -28,10 +29,6 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 STRATEGIES = ("sequential", "threads", "subinterpreters", "subinterpreters-pool",
               "processes-fork", "processes-forkserver", "processes-spawn")
-
-# Sub-interpreters see the sys.path the process started with (script folder, PYTHONPATH),
-# not changes made at run time (a test's sys.path.insert, say): copy ours into each one.
-_SAME_PATH = f"import sys; sys.path[:] = {sys.path!r}"
 
 SUBINTERPRETER_API = None  # which API this version offers, or None (see MISSING)
 MISSING = None  # why sub-interpreters cannot run here
@@ -95,7 +92,7 @@ def interpreter_pool(workers):
     """An ``InterpreterPoolExecutor`` whose interpreters import from our sys.path."""
     # The initializer is pickled by reference too: exec is a builtin, so it always imports.
     return InterpreterPoolExecutor(max_workers=workers, initializer=exec,
-                                   initargs=(_SAME_PATH, {}))
+                                   initargs=(_same_path(), {}))
 
 
 def run_processes(workers, fn, *args, method):
@@ -141,17 +138,34 @@ def params(strategy):
     return {}
 
 
-# --- One sub-interpreter with a ``call(fn, *args)`` and a ``close()``, on every version ---
+# --- One sub-interpreter with ``exec(code)``, ``call(fn, *args)`` and ``close()``, on
+# every version: 3.14's Interpreter has them, and two small classes stand in before it ---
 
 def create_interpreter():
     """A new isolated sub-interpreter (its own GIL) with our sys.path, ready to ``call``."""
     if sys.version_info >= (3, 14):
         interp = interpreters.create()
-        interp.exec(_SAME_PATH)
-        return interp
-    if sys.version_info >= (3, 13):
-        return _Interpreter313()
-    return _Interpreter312()
+    elif sys.version_info >= (3, 13):
+        interp = _Interpreter313()
+    else:
+        interp = _Interpreter312()
+    try:
+        interp.exec(_same_path())
+    except BaseException:
+        # Never leave one behind: a fork() while a sub-interpreter exists kills the child
+        # (3.13, 3.14: segfault) or hangs it (3.12).
+        interp.close()
+        raise
+    return interp
+
+
+def _same_path():
+    """Code that gives a sub-interpreter our sys.path.
+
+    Sub-interpreters start with the sys.path the process started with (script folder,
+    PYTHONPATH) but miss changes made since (a test's sys.path.insert, say).
+    """
+    return f"import sys; sys.path[:] = {sys.path!r}"
 
 
 class _Interpreter312:
@@ -168,16 +182,16 @@ class _Interpreter312:
     def __init__(self):
         self.id = _xxsubinterpreters.create()  # isolated by default: its own GIL
         self.channel = _xxinterpchannels.create()
-        _xxsubinterpreters.run_string(self.id, _SAME_PATH)
 
-    def call(self, fn, *args):
-        request = pickle.dumps((fn, args))
+    def exec(self, code, shared=None):
         try:
-            _xxsubinterpreters.run_string(self.id, self._CALL,
-                                          shared={"channel": self.channel, "request": request})
+            _xxsubinterpreters.run_string(self.id, code, shared=shared)
         except _xxsubinterpreters.RunFailedError as failure:
             # Only the message crosses: "<class 'ZeroDivisionError'>: division by zero".
             raise RuntimeError(f"in a sub-interpreter: {failure}") from None
+
+    def call(self, fn, *args):
+        self.exec(self._CALL, {"channel": self.channel, "request": pickle.dumps((fn, args))})
         return pickle.loads(_xxinterpchannels.recv(self.channel))
 
     def close(self):
@@ -198,15 +212,15 @@ class _Interpreter313:
         # (maxsize 0: unbounded, fmt 0: shareable objects only, unboundop 1: drop the item
         # if its interpreter goes away); put() takes the same fmt and unboundop.
         self.queue = _interpqueues.create(0, 0, 1)
-        self._exec(_SAME_PATH, None)
 
-    def _exec(self, code, shared):
-        failure = _interpreters.exec(self.id, code, shared)
+    def exec(self, code, shared=None):
+        # 3.13.0 takes shared=None; later 3.13 releases insist on a dict.
+        failure = _interpreters.exec(self.id, code, shared or {})
         if failure is not None:
             raise RuntimeError(f"in a sub-interpreter: {failure.type.__name__}: {failure.msg}")
 
     def call(self, fn, *args):
-        self._exec(self._CALL, {"queue": self.queue, "request": pickle.dumps((fn, args))})
+        self.exec(self._CALL, {"queue": self.queue, "request": pickle.dumps((fn, args))})
         answer, _fmt, _unboundop = _interpqueues.get(self.queue)
         return pickle.loads(answer)
 

@@ -178,6 +178,8 @@ def measure(out, args, workload, strategy, worker, send, size):
     data = MAKE[workload](size)
     expected = checksum(data)
     params = {"size_bytes": size}
+    if strategy.startswith("subinterpreters"):
+        params["api"] = strategies.SUBINTERPRETER_API
     if strategy.startswith("processes"):
         params["start_method"] = multiprocessing.get_start_method()  # the version's default
     try:

@@ -36,6 +36,8 @@ def fib(n):
 
 def json_roundtrip(size):
     """Serialization: dump ``size`` small records to JSON text and parse them back."""
+    # Imported here, not at the top: every worker imports this module, and the startup
+    # and memory demos should not charge each one for json it never uses.
     import json
 
     records = [{"id": i, "name": f"user{i}", "tags": ["a", "b", str(i % 7)], "score": i / 4}
@@ -58,7 +60,7 @@ def noop():
 
 def idle(seconds):
     """An idle worker: started, this module imported, and asleep for ``seconds``."""
-    import time
+    import time  # (here for the same reason as json above)
 
     time.sleep(seconds)
     return seconds

@@ -89,7 +89,10 @@ def read(path: Path) -> Measurement | None:
     demo = str(doc.get("demo") or path.parent.name)
     rows = []
     for run in doc.get("runs") or []:
-        variant = str(run.get("variant"))
+        # A run under an extra environment (a free-threaded build with PYTHON_GIL=1) is its own
+        # series, labelled as the demo's live output labels it: ``3.14t PYTHON_GIL=1``.
+        env = run.get("env") or {}
+        variant = " ".join([str(run.get("variant")), *(f"{k}={v}" for k, v in env.items())])
         for item in run.get("results") or []:
             rows.append(
                 Row(
@@ -153,6 +156,30 @@ class MachineData:
         return list(dict.fromkeys(r.variant for r in self.rows))
 
 
+def is_free_threaded(variant: str) -> bool:
+    """True for a free-threaded variant name such as ``3.14t`` (also ``3.14t PYTHON_GIL=1``)."""
+    return variant.split()[0].endswith("t")
+
+
+def version_key(variant: str) -> tuple[int, ...]:
+    """Sort key that orders variants 3.12 < 3.13 < 3.13t < 3.14 ... by their numbers."""
+    head = variant.split()[0]
+    numbers = [int(part) for part in head.rstrip("t").split(".") if part.isdigit()]
+    return (*numbers, int(head.endswith("t")), len(variant))
+
+
+def focus_variants(variants: Iterable[str]) -> list[str]:
+    """The newest GIL build and the newest free-threaded build: the pair most charts compare.
+
+    Older versions have their own chart (``versions``); five variants' bars per group would
+    not be readable on a slide. Runs under an extra environment are left to ``overhead``.
+    """
+    plain = [v for v in variants if " " not in v]
+    gil = [v for v in plain if not is_free_threaded(v)]
+    free = [v for v in plain if is_free_threaded(v)]
+    return [max(group, key=version_key) for group in (gil, free) if group]
+
+
 def by_machine(measurements: Iterable[Measurement]) -> list[MachineData]:
     """Group files by machine, keeping for each variant only its latest run on that machine.
 
@@ -177,7 +204,7 @@ def by_machine(measurements: Iterable[Measurement]) -> list[MachineData]:
 
 
 # Params that give a row's total work (the work is split among the workers) ...
-_TOTAL_KEYS = ("total_work", "ops", "requests", "tasks", "items")
+_TOTAL_KEYS = ("total_work", "units", "ops", "requests", "tasks", "items")
 # ... and params that give each worker's share (doubling the workers doubles the work).
 _PER_WORKER_KEYS = ("work_per_thread", "work_per_worker")
 
@@ -212,3 +239,22 @@ def speedups(rows: list[Row], baseline: Row | None = None) -> dict[int, float]:
     return {
         n: (work_units(r) / r.median) / base_rate for n, r in sorted(usable.items()) if r.median
     }
+
+
+def strategy_curves(data: MachineData, workload: str) -> dict[tuple[str, str], dict[int, float]]:
+    """Speedup curves of one workload per ``(variant, strategy)``, sequential excluded.
+
+    Each is measured against the sequential run on the same variant (its fewest-workers row),
+    so a strategy is compared with plain Python on the same interpreter.
+    """
+    rows = data.select(workload=workload)
+    curves: dict[tuple[str, str], dict[int, float]] = {}
+    for variant in dict.fromkeys(r.variant for r in rows):
+        mine = [r for r in rows if r.variant == variant]
+        sequential = [r for r in mine if r.strategy == "sequential" and r.ok]
+        baseline = min(sequential, key=lambda r: r.workers, default=None)
+        for strategy in dict.fromkeys(r.strategy for r in mine):
+            if strategy != "sequential":
+                curves[(variant, strategy)] = speedups(
+                    [r for r in mine if r.strategy == strategy], baseline)
+    return curves

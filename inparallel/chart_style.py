@@ -20,6 +20,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from inparallel.chart_data import version_key
+
 Theme = Literal["light", "dark"]
 THEMES: tuple[Theme, ...] = ("light", "dark")
 
@@ -136,19 +138,6 @@ def variant_colour(variant: str, all_variants: list[str]) -> str:
     spare = [OKABE_ITO["grey"], OKABE_ITO["yellow"], "#6F4E7C", "#3B7D4F"]
     index = unknown.index(variant) if variant in unknown else 0
     return spare[index % len(spare)]
-
-
-def is_free_threaded(variant: str) -> bool:
-    """True for a free-threaded variant name such as ``3.14t`` (also ``3.14t PYTHON_GIL=1``)."""
-    head = variant.split()[0].split("+")[0]
-    return head.endswith("t")
-
-
-def version_key(variant: str) -> tuple[int, ...]:
-    """Sort key that orders variants 3.12 < 3.13 < 3.13t < 3.14 ... by their numbers."""
-    head = variant.split()[0].split("+")[0]
-    numbers = [int(part) for part in head.rstrip("t").split(".") if part.isdigit()]
-    return (*numbers, int(head.endswith("t")), len(variant))
 
 
 def save(fig: Figure, theme: Theme, *paths: Path) -> None:

@@ -18,7 +18,18 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from inparallel import chart_style as style
-from inparallel.chart_data import MachineData, Row, by_machine, load, speedups, work_units
+from inparallel.chart_data import (
+    MachineData,
+    Row,
+    by_machine,
+    focus_variants,
+    is_free_threaded,
+    load,
+    speedups,
+    strategy_curves,
+    version_key,
+    work_units,
+)
 
 CHARTS_DIR = Path("docs/assets/charts")
 TIMES = "\N{MULTIPLICATION SIGN}"  # spelled out: ruff flags the literal sign as ambiguous
@@ -82,6 +93,7 @@ def _label(strategy: str) -> str:
     """Short axis labels: ``processes-forkserver`` is too wide for a bar group."""
     return {
         "subinterpreters": "sub-interp.",
+        "subinterpreters-pool": "interp. pool",
         "processes-fork": "fork",
         "processes-forkserver": "forkserver",
         "processes-spawn": "spawn",
@@ -90,8 +102,8 @@ def _label(strategy: str) -> str:
 
 def _primary_variant(variants: Sequence[str]) -> str:
     """The variant a headline number quotes: the newest GIL build, else the newest of all."""
-    gil = [v for v in variants if not style.is_free_threaded(v)]
-    return max(gil or variants, key=style.version_key)
+    gil = [v for v in variants if not is_free_threaded(v)]
+    return max(gil or variants, key=version_key)
 
 
 def _bar_groups(
@@ -101,14 +113,23 @@ def _bar_groups(
     colours: dict[str, str],
     theme: style.Theme,
     value_label: Callable[[float], str],
+    hatches: dict[str, str] | None = None,
 ) -> None:
     """Grouped bars; a missing or unavailable value is written as "n/a" so it is never hidden."""
     width = 0.8 / max(len(series), 1)
+    # Value labels collide once bars get thin; past this many bars the axis has to do.
+    labelled = len(series) * len(groups) <= 16
     for index, (name, values) in enumerate(series.items()):
         xs = [g + (index - (len(series) - 1) / 2) * width for g in range(len(groups))]
+        colour = colours.get(name, style.OKABE_ITO["grey"])
+        hatch = (hatches or {}).get(name)
         for x, value in zip(xs, values, strict=True):
             if isinstance(value, float | int) and not math.isnan(value):
-                ax.bar(x, value, width * 0.92, color=colours[name], label=name)
+                # A hatched bar keeps its series' colour; the hatch lines take the page's ink.
+                ax.bar(x, value, width * 0.92, color=colour, label=name, hatch=hatch,
+                       edgecolor=style.ink(theme) if hatch else colour, linewidth=0)
+                if not labelled:
+                    continue
                 ax.annotate(value_label(value), (x, value), xytext=(0, 3),
                             textcoords="offset points", ha="center", va="bottom", fontsize=10,
                             color=style.ink(theme))
@@ -131,9 +152,10 @@ def _ideal(ax: Axes, theme: style.Theme, y: float | None = None, xs: Sequence[in
               "label": "ideal", "zorder": 1}
     if y is not None:
         ax.axhline(y, **kwargs)
-        ax.annotate(f"ideal {y:g}{TIMES}", (1, y), xycoords=("axes fraction", "data"),
-                    xytext=(4, 0), textcoords="offset points", va="center", fontsize=12,
-                    color=style.ink(theme, "muted"))
+        # Labelled at the left, inside the axes: the legend sits at the top right.
+        ax.annotate(f"ideal {y:g}{TIMES}", (0, y), xycoords=("axes fraction", "data"),
+                    xytext=(4, 3), textcoords="offset points", va="bottom", ha="left",
+                    fontsize=12, color=style.ink(theme, "muted"))
     elif xs:
         ax.plot([min(xs), max(xs)], [min(xs), max(xs)], **kwargs)
 
@@ -157,7 +179,7 @@ def _max_workers_row(rows: list[Row]) -> Row | None:
 
 def draw_nogil_scaling(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
     """Headline: throughput speedup against threads, GIL build against free-threaded build."""
-    variants = sorted(data.variants, key=style.version_key)
+    variants = sorted(data.variants, key=version_key)
     colours = _variant_colours(variants)
     top: dict[str, tuple[int, float]] = {}
     all_workers: set[int] = set()
@@ -166,7 +188,7 @@ def draw_nogil_scaling(ax: Axes, data: MachineData, theme: style.Theme) -> str |
         if not curve:
             continue
         all_workers.update(curve)
-        build = "free-threaded" if style.is_free_threaded(variant) else "with GIL"
+        build = "free-threaded" if is_free_threaded(variant) else "with GIL"
         ax.plot(list(curve), list(curve.values()), marker="o", color=colours[variant],
                 label=f"{variant} ({build})", zorder=3)
         n = max(curve)
@@ -189,22 +211,16 @@ def _cpu_drawer(workload: str) -> Drawer:
     """Speedup of each strategy at the most workers, per variant, for one CPU workload."""
 
     def draw(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
-        rows = data.select(workload=workload)
-        strategies = [s for s in dict.fromkeys(r.strategy for r in rows) if s != "sequential"]
-        variants = sorted(dict.fromkeys(r.variant for r in rows), key=style.version_key)
-        if not strategies:
-            return None
+        curves = strategy_curves(data, workload)
+        strategies = list(dict.fromkeys(s for _, s in curves))
+        variants = focus_variants(list(dict.fromkeys(v for v, _ in curves)))
         series: dict[str, list[float | None]] = {}
         best: tuple[float, str, str] = (0.0, "", "")
         workers = 0
         for variant in variants:
-            sequential = [r for r in rows if r.variant == variant and r.strategy == "sequential"]
-            baseline = min((r for r in sequential if r.ok), key=lambda r: r.workers, default=None)
             values: list[float | None] = []
             for strategy in strategies:
-                curve = speedups(
-                    [r for r in rows if r.variant == variant and r.strategy == strategy], baseline
-                )
+                curve = curves.get((variant, strategy), {})
                 n = max(curve, default=0)
                 workers = max(workers, n)
                 values.append(curve.get(n))
@@ -229,7 +245,7 @@ def draw_overhead(ax: Axes, data: MachineData, theme: style.Theme) -> str | None
     workloads = list(dict.fromkeys(r.workload for r in data.rows))
     labels: dict[str, dict[str, float | None]] = {}
     for row in data.rows:
-        if not style.is_free_threaded(row.variant):
+        if not is_free_threaded(row.variant):
             continue
         base_variant = row.variant.split()[0].split("+")[0].rstrip("t")
         base = [r for r in data.select(variant=base_variant, workload=row.workload) if r.ok]
@@ -239,7 +255,7 @@ def draw_overhead(ax: Axes, data: MachineData, theme: style.Theme) -> str | None
         labels.setdefault(label, {})[row.workload] = ratio
     if not labels:
         return None
-    ordered = sorted(labels, key=style.version_key)
+    ordered = sorted(labels, key=version_key)
     colours = {name: colour for name, colour in zip(ordered, style.CYCLE[1:], strict=False)}
     series = {name: [labels[name].get(w) for w in workloads] for name in ordered}
     _bar_groups(ax, workloads, series, colours, theme, lambda v: f"{v:+.0f} %")
@@ -256,63 +272,77 @@ def draw_overhead(ax: Axes, data: MachineData, theme: style.Theme) -> str | None
 
 
 def _per_strategy_drawer(unit_label: str, scale: Callable[[Row], float | None],
-                         value_label: Callable[[float], str], log: bool, what: str) -> Drawer:
-    """Bars per strategy (one per variant) of one value: start-up time, memory, I/O time."""
+                         value_label: Callable[[float], str], log: bool, what: str,
+                         only_workload: str | None = None) -> Drawer:
+    """Bars per strategy of one value (start-up time, memory, I/O rate) on the focus variants.
+
+    Each variant has its colour; several workloads (idle and busy workers, say) become
+    separate series of that colour, told apart by hatching. ``only_workload`` keeps just one.
+    """
 
     def draw(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
-        workloads = list(dict.fromkeys(r.workload for r in data.rows))
+        workloads = ([only_workload] if only_workload
+                     else list(dict.fromkeys(r.workload for r in data.rows)))
         strategies = list(dict.fromkeys(r.strategy for r in data.rows))
-        variants = sorted(data.variants, key=style.version_key)
-        groups: list[tuple[str, str]] = [(w, s) for w in workloads for s in strategies]
+        variants = focus_variants(data.variants)
         series: dict[str, list[float | None]] = {}
+        colours: dict[str, str] = {}
+        hatches: dict[str, str] = {}
         for variant in variants:
-            values: list[float | None] = []
-            for workload, strategy in groups:
-                row = _max_workers_row(data.select(variant=variant, workload=workload,
-                                                   strategy=strategy))
-                values.append(scale(row) if row and row.ok and row.median else None)
-            series[variant] = values
-        keep = [i for i in range(len(groups)) if any(v[i] is not None for v in series.values())]
+            for index, workload in enumerate(workloads):
+                values: list[float | None] = []
+                for strategy in strategies:
+                    row = _max_workers_row(data.select(variant=variant, workload=workload,
+                                                       strategy=strategy))
+                    values.append(scale(row) if row and row.ok and row.median else None)
+                name = variant if len(workloads) == 1 else f"{variant} {workload}"
+                series[name] = values
+                colours[name] = style.variant_colour(variant, variants)
+                if index:
+                    hatches[name] = ["//", "..", "xx"][(index - 1) % 3]
+        keep = [i for i in range(len(strategies))
+                if any(v[i] is not None for v in series.values())]
         if not keep:
             return None
         series = {k: [v[i] for i in keep] for k, v in series.items()}
-        groups = [groups[i] for i in keep]
-        names = [_label(s) if len(workloads) == 1 else f"{_label(s)}\n{w}" for w, s in groups]
-        _bar_groups(ax, names, series, _variant_colours(variants), theme, value_label)
+        names = [_label(strategies[i]) for i in keep]
+        _bar_groups(ax, names, series, colours, theme, value_label, hatches)
         if log:
             ax.set_yscale("log")
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
             ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_ylabel(unit_label)
-        primary = series[_primary_variant(variants)]
+        primary = next(iter(series.values()))  # the GIL build's first workload
         ranked = sorted((v, n) for v, n in zip(primary, names, strict=True) if v is not None)
-        low, high = ranked[0], ranked[-1]
-        return (f"{what}: {low[1].splitlines()[0]} {value_label(low[0])}, "
-                f"{high[1].splitlines()[0]} {value_label(high[0])}")
+        if not ranked:
+            return what
+        (low, low_name), (high, high_name) = ranked[0], ranked[-1]
+        where = next(iter(series))
+        return (f"{what} ({where}): {low_name} {value_label(low)}, "
+                f"{high_name} {value_label(high)}")
 
     return draw
 
 
 def draw_transfer(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
-    """Round-trip time against payload size, per strategy (and variant when several)."""
-    variants = sorted(data.variants, key=style.version_key)
-    lines: dict[str, list[tuple[float, float]]] = {}
-    for row in data.rows:
+    """Round-trip time against payload size on one variant: a line per way of sending data."""
+    variant = _primary_variant(data.variants)
+    lines: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for row in data.select(variant=variant):
         size = row.params.get("size_bytes")
-        if not row.ok or not isinstance(size, int | float) or not row.median:
-            continue
-        name = row.strategy if len(variants) == 1 else f"{row.strategy} ({row.variant})"
-        lines.setdefault(name, []).append((float(size), row.median))
+        if row.ok and row.median and isinstance(size, int | float):
+            lines.setdefault((row.strategy, row.workload), []).append((float(size), row.median))
     if not lines:
         return None
-    colours = _strategy_colours([n.split(" (")[0] for n in lines])
-    styles = ["-", "--", ":", "-."]
-    for name, points in lines.items():
+    workloads = list(dict.fromkeys(w for _, w in lines))
+    colours = _strategy_colours(list(dict.fromkeys(s for s, _ in lines)))
+    for (strategy, workload), points in lines.items():
         points.sort()
-        strategy = name.split(" (")[0]
-        dash = styles[variants.index(name.split("(")[1].rstrip(")")) % 4] if "(" in name else "-"
+        label = strategy if len(workloads) == 1 else f"{strategy} ({workload})"
+        # The kind of payload (bytes, a list...) is the line style; the way it travels, the colour.
         ax.plot([p[0] for p in points], [p[1] for p in points], marker="o",
-                color=colours[strategy], linestyle=dash, label=name)
+                color=colours[strategy], linestyle=["-", "--", ":", "-."][
+                    workloads.index(workload) % 4], label=label)
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.xaxis.set_major_locator(LogLocator(base=4))
@@ -323,18 +353,26 @@ def draw_transfer(ax: Axes, data: MachineData, theme: style.Theme) -> str | None
     ax.set_ylabel("round-trip time (log scale)")
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
     largest = max(p[0] for pts in lines.values() for p in pts)
-    at_largest = sorted((p[1], n) for n, pts in lines.items() for p in pts if p[0] == largest)
+    at_largest = sorted((p[1], s) for (s, _), pts in lines.items() for p in pts if p[0] == largest)
     fastest, slowest = at_largest[0], at_largest[-1]
-    return (f"Moving {_fmt_bytes(largest)}: {fastest[1]} {_fmt_seconds(fastest[0])}, "
-            f"{slowest[1]} {_fmt_seconds(slowest[0])}")
+    return (f"Moving {_fmt_bytes(largest)} on {variant}: {fastest[1]} "
+            f"{_fmt_seconds(fastest[0])}, {slowest[1]} {_fmt_seconds(slowest[0])}")
 
 
 def draw_contention(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
-    """Speedup at the most threads per workload: one shared object against per-thread work."""
-    variants = sorted(data.variants, key=style.version_key)
+    """Speedup at the most threads per workload: one shared object against per-thread work.
+
+    Only the newest GIL build and the newest free-threaded build are shown: the point is the
+    contrast between the two, and more bars would not fit on a slide.
+    """
+    gil = [v for v in data.variants if not is_free_threaded(v)]
+    free = [v for v in data.variants if is_free_threaded(v) and " " not in v]
+    variants = [max(group, key=version_key) for group in (gil, free) if group]
     workloads = list(dict.fromkeys(r.workload for r in data.rows))
     strategies = list(dict.fromkeys(r.strategy for r in data.rows))
     series: dict[str, list[float | None]] = {}
+    colours: dict[str, str] = {}
+    hatches: dict[str, str] = {}
     workers = 0
     for variant in variants:
         for strategy in strategies:
@@ -346,32 +384,45 @@ def draw_contention(ax: Axes, data: MachineData, theme: style.Theme) -> str | No
                 workers = max(workers, n)
                 values.append(curve.get(n))
             if any(v is not None for v in values):
-                series[f"{variant} {strategy.removeprefix('threads-')}"] = values
+                name = f"{variant} {strategy.removeprefix('threads-')}"
+                series[name] = values
+                colours[name] = style.variant_colour(variant, variants)
+                if "shared" in strategy:
+                    hatches[name] = "//"
     if not series:
         return None
-    colours = dict(zip(series, style.CYCLE, strict=False))
-    _bar_groups(ax, workloads, series, colours, theme, _fmt_bar)
+    _bar_groups(ax, workloads, series, colours, theme, _fmt_bar, hatches)
     _ideal(ax, theme, y=float(workers))
     ax.set_ylabel(f"speedup at {workers} threads")
-    ax.set_xlabel("what the threads update")
-    free = [name for name in series if style.is_free_threaded(name)]
-    shared = [v for name in free if name.endswith("shared") for v in series[name] if v]
-    local = [v for name in free if name.endswith("local") for v in series[name] if v]
+    ax.set_xlabel("what the threads update (hatched: one shared object)")
+    free_names = [name for name in series if is_free_threaded(name)]
+    shared = [v for name in free_names if name.endswith("shared") for v in series[name] if v]
+    local = [v for name in free_names if name.endswith("local") for v in series[name] if v]
     if shared and local:
-        return (f"One shared object: {min(shared):.1f}{TIMES} to {max(shared):.1f}{TIMES}; "
-                f"per-thread, merged: {min(local):.1f}{TIMES} to {max(local):.1f}{TIMES}")
+        variant = free_names[0].split()[0]
+        return (f"{variant}, {workers} threads: one shared object {_span(shared)}, "
+                f"per-thread then merged {_span(local)}")
     return f"Threads updating shared objects, {workers} threads"
 
 
+def _span(values: list[float]) -> str:
+    """``0.6x`` or ``0.6x to 1.9x``: a range only when the values differ."""
+    low, high = f"{min(values):.1f}{TIMES}", f"{max(values):.1f}{TIMES}"
+    return low if low == high else f"{low} to {high}"
+
+
 def draw_compat(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
-    """Which modules load where: a grid of variants by modules, only the ones that differ."""
-    variants = sorted(data.variants, key=style.version_key)
-    status: dict[str, dict[str, bool]] = {}
-    for row in data.rows:
+    """Which stdlib modules import in an isolated sub-interpreter: variants by modules.
+
+    Only modules that fail on some variant are shown; a module absent from a build is a dash.
+    """
+    variants = sorted(data.variants, key=version_key)
+    status: dict[str, dict[str, bool | None]] = {}
+    for row in data.select(workload="subinterpreter-import"):
         module = str(row.params.get("module") or row.workload)
-        works = row.available and row.error is None and (row.median is None or row.median > 0)
+        works = None if not row.available else bool(row.ok and row.median)
         status.setdefault(module, {})[row.variant] = works
-    interesting = sorted(m for m, per in status.items() if not all(per.values()))[:24]
+    interesting = sorted(m for m, per in status.items() if False in per.values())[:24]
     if not interesting:
         return None
     ok_colour, bad_colour = style.OKABE_ITO["green"], style.OKABE_ITO["vermillion"]
@@ -381,8 +432,8 @@ def draw_compat(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
             colour = style.ink(theme, "grid") if works is None else (
                 ok_colour if works else bad_colour)
             ax.add_patch(plt.Rectangle((x - 0.45, y - 0.4), 0.9, 0.8, color=colour))
-            mark = "?" if works is None else ("✓" if works else "✗")
-            ax.text(x, y, mark, ha="center", va="center", color="white", fontsize=13,
+            mark = "-" if works is None else ("yes" if works else "no")
+            ax.text(x, y, mark, ha="center", va="center", color="white", fontsize=12,
                     fontweight="bold")
     ax.set_xlim(-0.5, len(variants) - 0.5)
     ax.set_ylim(len(interesting) - 0.5, -0.5)
@@ -390,28 +441,22 @@ def draw_compat(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
     ax.set_yticks(range(len(interesting)), interesting)
     ax.grid(False)
     ax.figure.set_size_inches(10, max(3.0, 0.42 * len(interesting) + 1.6))
-    failing = {v: sum(1 for m in interesting if status[m].get(v) is False) for v in variants}
-    return "Modules that fail somewhere: " + ", ".join(f"{v} {n}" for v, n in failing.items())
+    failing = {v: sum(1 for m in status if status[m].get(v) is False) for v in variants}
+    return "Modules that fail in a sub-interpreter: " + ", ".join(
+        f"{v} {n}" for v, n in failing.items())
 
 
 def draw_versions(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
     """Across versions: each strategy's speedup on the numeric workload, variant by variant."""
-    rows = data.select(workload="numeric")
-    variants = sorted(dict.fromkeys(r.variant for r in rows), key=style.version_key)
-    strategies = [s for s in dict.fromkeys(r.strategy for r in rows) if s != "sequential"]
+    curves = strategy_curves(data, "numeric")
+    strategies = list(dict.fromkeys(s for _, s in curves))
+    variants = sorted(dict.fromkeys(v for v, _ in curves), key=version_key)
     if not strategies or len(variants) < 2:
         return None
     series: dict[str, list[float | None]] = {}
     for strategy in strategies:
-        values: list[float | None] = []
-        for variant in variants:
-            sequential = [r for r in rows if r.variant == variant and r.strategy == "sequential"
-                          and r.ok]
-            baseline = min(sequential, key=lambda r: r.workers, default=None)
-            curve = speedups([r for r in rows if r.variant == variant and r.strategy == strategy],
-                             baseline)
-            values.append(curve[max(curve)] if curve else None)
-        series[_label(strategy)] = values
+        tops = [curves.get((variant, strategy)) for variant in variants]
+        series[_label(strategy)] = [c[max(c)] if c else None for c in tops]
     colours = dict(zip(series, _strategy_colours(strategies).values(), strict=True))
     _bar_groups(ax, variants, series, colours, theme, _fmt_bar)
     ax.set_ylabel("throughput speedup at most workers")
@@ -421,9 +466,10 @@ def draw_versions(ax: Axes, data: MachineData, theme: style.Theme) -> str | None
 
 _startup = _per_strategy_drawer("time to start a worker (ms, log scale)",
                                 lambda r: (r.median or 0) * 1e3,
-                                lambda v: f"{v:.3g} ms", True, "Starting a worker")
-_memory = _per_strategy_drawer("memory (MiB)", lambda r: (r.median or 0) / 2**20,
-                               lambda v: f"{v:.0f} MiB",
+                                lambda v: f"{v:.3g} ms", True, "Starting a worker",
+                                only_workload="start")
+_memory = _per_strategy_drawer("memory added by the workers (MiB)",
+                               lambda r: (r.median or 0) / 2**20, lambda v: f"{v:.0f} MiB",
                                False, "Memory")
 _io = _per_strategy_drawer("requests per second (higher is better)",
                            lambda r: work_units(r) / r.median if r.median else None,

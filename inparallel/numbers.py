@@ -11,8 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from inparallel import chart_style as style
-from inparallel.chart_data import MachineData, Row, by_machine, load, speedups
+from inparallel.chart_data import (
+    MachineData,
+    Row,
+    by_machine,
+    is_free_threaded,
+    load,
+    speedups,
+    strategy_curves,
+    version_key,
+)
 
 SPEEDUP = "\N{MULTIPLICATION SIGN}"
 
@@ -44,7 +52,7 @@ def _best_at_max(rows: list[Row], baseline: Row | None = None) -> tuple[int, flo
 def nogil(data: MachineData) -> str | None:
     """Headline: N threads on the free-threaded build against the GIL build."""
     parts = []
-    for variant in sorted(data.variants, key=style.version_key):
+    for variant in sorted(data.variants, key=version_key):
         best = _best_at_max(data.select(variant=variant, strategy="threads"))
         if best:
             parts.append((variant, *best))
@@ -58,46 +66,48 @@ def nogil(data: MachineData) -> str | None:
 
 def cpu(data: MachineData) -> str | None:
     """Each strategy's speedup on the numeric workload, on the two newest variants."""
-    rows = data.select(workload="numeric")
-    said = []
-    for variant in sorted(data.variants, key=style.version_key)[-2:]:
-        base = min((r for r in rows if r.variant == variant and r.strategy == "sequential"
-                    and r.ok), key=lambda r: r.workers, default=None)
-        for strategy in dict.fromkeys(r.strategy for r in rows):
-            if strategy == "sequential":
-                continue
-            best = _best_at_max(
-                [r for r in rows if r.variant == variant and r.strategy == strategy], base)
-            if best:
-                said.append(f"{strategy} on {variant} {_x(best[1])} at {best[0]} workers")
-    if not said:
+    curves = strategy_curves(data, "numeric")
+    newest = sorted(dict.fromkeys(v for v, _ in curves), key=version_key)[-2:]
+    per_variant: dict[str, list[str]] = {}
+    workers = 0
+    for (variant, strategy), curve in curves.items():
+        if variant in newest and curve:
+            n = max(curve)
+            workers = max(workers, n)
+            per_variant.setdefault(variant, []).append(f"{strategy} {_x(curve[n])}")
+    if not per_variant:
         return None
-    return "Numeric workload, throughput against sequential: " + "; ".join(said) + \
-        f" {source(data)}."
+    said = "; ".join(f"on {v}: {', '.join(parts)}" for v, parts in per_variant.items())
+    return (f"Numeric workload on {workers} workers, throughput against sequential {said} "
+            f"{source(data)}.")
 
 
 def overhead(data: MachineData) -> str | None:
-    """Single-thread time of each free-threaded build against its GIL build."""
-    said = []
+    """Single-thread time of each free-threaded build against its GIL build, per workload."""
+    per_variant: dict[str, list[str]] = {}
     for row in data.rows:
-        if not style.is_free_threaded(row.variant) or not row.ok:
+        if not is_free_threaded(row.variant) or not row.ok:
             continue
         base_name = row.variant.split()[0].rstrip("t")
         base = [r for r in data.select(variant=base_name, workload=row.workload) if r.ok]
         if base and base[0].median:
             change = (row.median / base[0].median - 1) * 100
-            said.append(f"{row.variant} {change:+.0f} % against {base_name} ({row.workload})")
-    if not said:
+            per_variant.setdefault(f"{row.variant} against {base_name}", []).append(
+                f"{row.workload} {change:+.0f} %")
+    if not per_variant:
         return None
-    return "Single-thread time: " + "; ".join(said) + f" {source(data)}."
+    said = "; ".join(f"{name}: {', '.join(parts)}" for name, parts in per_variant.items())
+    return f"Single-thread time, {said} {source(data)}."
 
 
 def startup(data: MachineData) -> str | None:
     """Cost of starting one worker, per kind, on each variant measured."""
     said = []
-    for variant in sorted(data.variants, key=style.version_key):
+    for variant in sorted(data.variants, key=version_key):
+        # "start" is the cost of each further worker; "first" includes one-off imports.
         times = [f"{r.strategy} {r.median * 1e3:.3g} ms"
-                 for r in data.select(variant=variant) if r.ok and r.median is not None]
+                 for r in data.select(variant=variant, workload="start")
+                 if r.ok and r.median is not None]
         if times:
             said.append(f"on {variant}: " + ", ".join(times))
     if not said:
@@ -106,11 +116,24 @@ def startup(data: MachineData) -> str | None:
         f" {source(data)}."
 
 
+def gil_after_import(data: MachineData) -> str | None:
+    """Whether importing a C extension turned the GIL back on, per declaration, per build."""
+    said = []
+    for row in data.select(workload="gil-after-import"):
+        if row.ok and row.median is not None:
+            state = "turned the GIL back on" if row.median else "left the GIL off"
+            said.append(f"on {row.variant}, an extension built with {row.strategy} {state}")
+    if not said:
+        return None
+    return "Importing a tiny C extension: " + "; ".join(said) + f" {source(data)}."
+
+
 FACTS: dict[str, tuple[str, Callable[[MachineData], str | None]]] = {
     "nogil": ("nogil", nogil),
     "cpu": ("cpu", cpu),
     "overhead": ("overhead", overhead),
     "startup": ("startup", startup),
+    "gil-after-import": ("compat", gil_after_import),
 }
 
 

@@ -21,6 +21,7 @@ import ast
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,14 +39,16 @@ log = logging.getLogger("mkdocs.hooks.inparallel")
 
 GENERATED = "generated"
 
-# Which demo functions show each approach: a function is included when its name contains one of
-# these words. Whole files are the fallback when a demo keeps its strategies in one function.
-APPROACH_CODE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "free-threading": (("thread",), ("nogil.py",)),
-    "subinterpreters": (("interp",), ()),
-    "multiprocessing": (("process",), ()),
-    "asyncio": (("async",), ("io.py",)),
+# Which demo functions show each approach: a top-level function is included when its name
+# matches the pattern. Whole files are the fallback for a demo that keeps its strategy inline.
+APPROACH_CODE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "free-threading": (r"(^|_)threads?(_|$)", ("nogil.py",)),
+    "subinterpreters": (r"interp", ()),
+    "multiprocessing": (r"process", ()),
+    "asyncio": (r"async", ()),
 }
+# The side-by-side strategies come first, then the headline demo, then the rest by name.
+DEMO_ORDER = ("strategies.py", "nogil.py")
 
 
 def _write(path: Path, text: str) -> None:
@@ -100,13 +103,13 @@ def _figures(drawn: list[charts.Drawn]) -> dict[str, str]:
     return out
 
 
-def _functions(path: Path, words: tuple[str, ...]) -> list[tuple[str, int, int]]:
-    """Top-level functions of a demo whose names contain one of ``words``: (name, first, last)."""
+def _functions(path: Path, pattern: str) -> list[tuple[str, int, int]]:
+    """Top-level functions of a demo whose names match ``pattern``: (name, first, last line)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
-            w in node.name.lower() for w in words
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and re.search(
+            pattern, node.name.lower()
         ):
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             found.append((node.name, first, node.end_lineno or node.lineno))
@@ -115,12 +118,14 @@ def _functions(path: Path, words: tuple[str, ...]) -> list[tuple[str, int, int]]
 
 def code_snippet(demos_dir: Path, approach: str) -> str:
     """Tabs with the demo code of one approach, as snippet includes of line ranges in demos/."""
-    words, whole_files = APPROACH_CODE[approach]
+    pattern, whole_files = APPROACH_CODE[approach]
     tabs = []
-    for path in sorted(demos_dir.glob("*.py")) if demos_dir.is_dir() else []:
+    found = sorted(demos_dir.glob("*.py")) if demos_dir.is_dir() else []
+    rank = {name: i for i, name in enumerate(DEMO_ORDER)}
+    for path in sorted(found, key=lambda p: (rank.get(p.name, len(rank)), p.name)):
         rel = f"demos/{path.name}"
         try:
-            parts = _functions(path, words)
+            parts = _functions(path, pattern)
         except SyntaxError:  # a demo being edited right now; its page shows it once it parses
             continue
         if parts:
@@ -133,9 +138,17 @@ def code_snippet(demos_dir: Path, approach: str) -> str:
                     + "".join(f"    {line}\n" for line in body.splitlines())
                     + "    ```\n")
     if not tabs:
-        return (f'!!! info "Demo code not written yet"\n\n    No demo in `demos/` has a function '
-                f"for this approach yet (a name containing {', '.join(map(repr, words))}).\n")
+        return ('!!! info "Demo code not written yet"\n\n    No demo in `demos/` has a function '
+                f"for this approach yet (a name matching `{pattern}`).\n")
     return "\n".join(tabs)
+
+
+def write_code_snippets(demos_dir: Path, docs_dir: Path) -> dict[str, str]:
+    """Write the ``code-<approach>`` snippets; cheap, so the hook redoes it on every build."""
+    snippets = {f"code-{a}": code_snippet(demos_dir, a) for a in APPROACH_CODE}
+    for name, text in snippets.items():
+        _write(docs_dir / GENERATED / f"{name}.md", text.rstrip("\n") + "\n")
+    return snippets
 
 
 def _data_files(data_dir: Path) -> str:
@@ -167,8 +180,7 @@ def generate(data_dir: Path, docs_dir: Path, demos_dir: Path | None = None) -> l
             sentences[0] if len(sentences) == 1 else "".join(f"- {s}\n" for s in sentences)
         )
     demos = demos_dir if demos_dir is not None else data_dir.parent / "demos"
-    for approach in APPROACH_CODE:
-        snippets[f"code-{approach}"] = code_snippet(demos, approach)
+    snippets.update(write_code_snippets(demos, docs_dir))
     snippets["data-files"] = _data_files(data_dir)
     for name, text in snippets.items():
         _write(out_dir / f"{name}.md", text.rstrip("\n") + "\n")
@@ -210,11 +222,23 @@ def copy_project(repo: Path, target: Path, data_dir: Path) -> Path:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Generate the snippets on a fresh clone, so a bare ``mkdocs build`` works too."""
+    """Generate everything on a fresh clone, so that a bare ``mkdocs build`` works too.
+
+    The demo code is re-read on every build: its line ranges move whenever a demo is edited.
+    """
     docs_dir = Path(config["docs_dir"])
+    project = Path(config["config_file_path"]).parent
+    notebooks = config.plugins.get("mkdocs-jupyter")
+    if notebooks is not None and "mathjax_version" in notebooks.config:
+        # mkdocs-jupyter 0.27 (Python 3.12+) injects a MathJax 4 loader that fetches from a CDN
+        # on notebook pages, and logs a console error offline. Version 2 mode only adds a plain
+        # <script> with the (no-op, local) custom_mathjax_url. 0.26 has no such option or loader.
+        notebooks.config["mathjax_version"] = 2
     if not (docs_dir / GENERATED).is_dir():
         log.info("docs/%s is missing: drawing charts from data/ first", GENERATED)
-        generate(Path(config["config_file_path"]).parent / "data", docs_dir)
+        generate(project / "data", docs_dir, project / "demos")
+    else:
+        write_code_snippets(project / "demos", docs_dir)
     return config
 
 
@@ -231,16 +255,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def main(data_dir: Path, docs_dir: Path) -> list[str]:
+def main(data_dir: Path, docs_dir: Path, demos_dir: Path) -> list[str]:
     """Generate everything and return one line per chart drawn, for the ``charts`` task."""
-    drawn = generate(data_dir, docs_dir)
+    drawn = generate(data_dir, docs_dir, demos_dir)
     lines = [f"{d.stem}: {d.data.machine.label}" for d in drawn]
     skipped = sorted({c.demo for c in charts.CHARTS} - {d.chart.demo for d in drawn})
     if skipped:
         lines.append("no data yet (page says so): " + ", ".join(skipped))
     return lines
-
-
-if __name__ == "__main__":
-    for line in main(Path("data"), Path("docs")):
-        print(line)

@@ -3,21 +3,18 @@
 import pytest
 from demo_checks import (
     WORKER_STRATEGIES,
+    check_availability,
     check_rows,
     check_stored,
-    check_subinterpreter_api,
-    quick_record,
+    record_fixture,
     run_of,
     variants,
 )
 
 pytestmark = pytest.mark.build
 
-
-@pytest.fixture(scope="module")
-def record(tmp_path_factory):
-    # Two workers only: each value needs a fresh process, and two is the interesting case.
-    return quick_record("memory", tmp_path_factory.mktemp("data"), "--workers", "2")
+# Two workers only: each value needs a fresh process, and two is the interesting case.
+record = record_fixture("memory", "--workers", "2")
 
 
 def test_the_stored_record_is_schema_valid_with_full_provenance(record):
@@ -28,7 +25,7 @@ def test_the_stored_record_is_schema_valid_with_full_provenance(record):
 def test_idle_and_busy_workers_of_every_strategy_were_measured(record, variant):
     run = run_of(record, variant)
     check_rows(run, ("idle", "busy"), WORKER_STRATEGIES, [2])
-    check_subinterpreter_api(run)
+    check_availability(run)
     for row in run["results"]:
         assert row["unit"] == "bytes"
         assert row["params"]["metric"] in ("PSS", "RSS")

@@ -5,16 +5,13 @@ must say the GIL was on, and the plain free-threaded runs that it was off.
 """
 
 import pytest
-from demo_checks import check_rows, check_stored, located, quick_record, run_of, variants
+from demo_checks import check_rows, check_stored, located, record_fixture, run_of, variants
 
 pytestmark = pytest.mark.build
 
 WORKLOADS = ("numeric", "objects", "calls", "json", "sort")
 
-
-@pytest.fixture(scope="module")
-def record(tmp_path_factory):
-    return quick_record("overhead", tmp_path_factory.mktemp("data"))
+record = record_fixture("overhead")
 
 
 def test_the_stored_record_is_schema_valid_with_full_provenance(record):

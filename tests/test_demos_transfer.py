@@ -31,6 +31,7 @@ def test_the_stored_record_is_schema_valid_with_full_provenance(record):
 @pytest.mark.parametrize("variant", variants())
 def test_every_strategy_brought_every_size_back_intact(record, variant):
     run = run_of(record, variant)
+    assert [r["error"] for r in run["results"] if r["error"]] == []
     for size in QUICK_SIZES:
         # One row per workload and strategy at each size, each with a matching checksum.
         at_size = [r for r in run["results"] if r["params"]["size_bytes"] == size]

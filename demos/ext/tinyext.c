@@ -12,8 +12,9 @@
 #define INIT(name) INIT_(name)
 
 static PyObject *
-answer(PyObject *module, PyObject *unused)
+answer(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
+    (void)module;
     return PyLong_FromLong(42);
 }
 
@@ -30,7 +31,12 @@ static PyModuleDef_Slot slots[] = {
 };
 
 static struct PyModuleDef definition = {
-    PyModuleDef_HEAD_INIT, STR(MODULE), "compat.py's test module.", 0, methods, slots,
+    PyModuleDef_HEAD_INIT,
+    .m_name = STR(MODULE),
+    .m_doc = "compat.py's test module.",
+    .m_size = 0,
+    .m_methods = methods,
+    .m_slots = slots,
 };
 
 PyMODINIT_FUNC
