@@ -160,7 +160,10 @@ def docs(c):
     """Draw the charts, then build the site into site/ with `mkdocs build --strict`."""
     from inparallel import site
 
+    from inparallel import slides as deck
+
     charts(c)
+    deck.build()
     result = site.build(Path(__file__).resolve().parent)
     if result.returncode:
         raise UserError("mkdocs build failed:\n" + (result.stderr or result.stdout)[-4000:])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +37,17 @@ class Target:
 def utc_now() -> str:
     """An ISO-8601 UTC timestamp to the second."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def warn_if_busy() -> None:
+    """Say so when other work competes for the cores: the numbers would not be trustworthy."""
+    load = os.getloadavg()[0]
+    cores = os.cpu_count() or 1
+    if load > 0.5 * cores:
+        console.print(
+            f"[yellow]warning:[/] the machine is busy (load average {load:.1f} on {cores} cores);"
+            " other work will skew these timings: stop it or expect noise"
+        )
 
 
 def ensure(names: list[str], build_missing: bool = True) -> list[Located]:
@@ -77,6 +89,7 @@ def collect(
     Interleaving the variants for each argument set spreads slow drifts of a shared
     machine (thermal, neighbours) over all variants instead of biasing one.
     """
+    warn_if_busy()
     started = utc_now()
     runs = {
         t.label: {

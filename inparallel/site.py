@@ -234,6 +234,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         # on notebook pages, and logs a console error offline. Version 2 mode only adds a plain
         # <script> with the (no-op, local) custom_mathjax_url. 0.26 has no such option or loader.
         notebooks.config["mathjax_version"] = 2
+    if (docs_dir / "slides" / "index.html").exists() and config["nav"] is not None:
+        # The deck is built by `invoke slides` (which `invoke docs` runs first); a bare
+        # `mkdocs build` without it must still pass --strict, so the link is added only then.
+        config["nav"].append({"Slides": "slides/index.html"})
     if not (docs_dir / GENERATED).is_dir():
         log.info("docs/%s is missing: drawing charts from data/ first", GENERATED)
         generate(project / "data", docs_dir, project / "demos")
