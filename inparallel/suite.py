@@ -71,6 +71,19 @@ def targets_for(spec: DemoSpec, available: list | None = None) -> list[Target]:
     return targets
 
 
+def _detail(params: dict) -> str:
+    """The parameter that tells rows of one workload apart: a module, a payload size."""
+    if "module" in params:
+        return str(params["module"])
+    if "size_bytes" in params:
+        size = float(params["size_bytes"])
+        for unit in ("B", "KB", "MB", "GB"):
+            if size < 1024:
+                return f"{size:.0f} {unit}"
+            size /= 1024
+    return ""
+
+
 def _print_row(label: str, row: dict) -> None:
     if not row["available"]:
         outcome = f"[yellow]not available[/]: {row['reason']}"
@@ -80,8 +93,8 @@ def _print_row(label: str, row: dict) -> None:
         check = {True: "[green]✓[/]", False: "[red]✗ wrong answer[/]", None: ""}[row["correct"]]
         outcome = f"median {row['median']:.4g} {row['unit']} {check}"
     console.print(
-        f"  {label:<20} {row['workload']:<14} {row['strategy']:<22} "
-        f"x{row['workers']:<3} {outcome}"
+        f"  {label:<20} {row['workload']:<14} {_detail(row['params']):<12} "
+        f"{row['strategy']:<22} x{row['workers']:<3} {outcome}"
     )
 
 
