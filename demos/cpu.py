@@ -16,8 +16,8 @@ import strategies
 from workloads import count_primes, word_stats
 
 WORKLOADS = {"numeric": count_primes, "objects": word_stats}
-# One unit takes about 0.15-0.25 s on one core of the 2-core machine (more on 3.13t).
-SIZES = {"full": {"numeric": 70_000, "objects": 30_000},
+# One unit takes about 0.15-0.2 s on one core of the 2-core machine with 3.14 (0.3 s on 3.13t).
+SIZES = {"full": {"numeric": 110_000, "objects": 50_000},
          "quick": {"numeric": 3_000, "objects": 1_000}}
 
 

@@ -5,7 +5,8 @@ objects workload (strings and dicts). Each value comes from a fresh copy of this
 (``--probe``), so that no strategy inherits memory an earlier one left behind: it reads
 its baseline, starts the workers and samples the process tree (itself and all of its
 descendants, the forkserver and resource tracker included) every 20 ms until they are
-done. The value is the peak minus the baseline.
+done. The value is the peak minus the baseline; a full run takes three fresh processes
+per point unless --repeats says otherwise.
 
 The measure is PSS (proportional set size, /proc/PID/smaps_rollup): a page shared by k
 processes counts 1/k to each, so forked workers are not charged again for the pages they
@@ -30,7 +31,7 @@ import strategies
 from workloads import idle, word_stats
 
 STRATEGIES = [s for s in strategies.STRATEGIES if s != "sequential"]  # those with workers
-SIZES = {"full": {"idle_s": 0.15, "busy_size": 15_000},
+SIZES = {"full": {"idle_s": 0.1, "busy_size": 10_000},
          "quick": {"idle_s": 0.05, "busy_size": 1_000}}
 FULL_REPEATS = 3  # memory barely varies run to run; 3 fresh processes per point are enough
 METRIC = "PSS" if os.path.exists("/proc/self/smaps_rollup") else "RSS"

@@ -18,19 +18,19 @@ from workloads import count_primes, fib, json_roundtrip, sort_records, word_stat
 # What each stresses: arithmetic loops, dicts and strings, calls, a C codec, comparisons.
 WORKLOADS = {"numeric": count_primes, "objects": word_stats, "calls": fib,
              "json": json_roundtrip, "sort": sort_records}
-# About 0.1-0.2 s each on one core of the 2-core machine.
-SIZES = {"full": {"numeric": 70_000, "objects": 30_000, "calls": 30, "json": 30_000,
-                  "sort": 80_000},
+# About 0.15-0.2 s each on one core of the 2-core machine with 3.14 (0.2-0.35 s on 3.13t).
+SIZES = {"full": {"numeric": 110_000, "objects": 50_000, "calls": 31, "json": 50_000,
+                  "sort": 120_000},
          "quick": {"numeric": 3_000, "objects": 1_000, "calls": 18, "json": 1_000,
                    "sort": 5_000}}
 # The right answers, so that a build computing something else is caught, not timed.
 EXPECTED = {
-    ("numeric", 70_000): 6935, ("numeric", 3_000): 430,
-    ("objects", 30_000): ([("alpha0", 3750), ("alpha1", 11250), ("alpha2", 11250)], 240000),
+    ("numeric", 110_000): 10453, ("numeric", 3_000): 430,
+    ("objects", 50_000): ([("alpha0", 6250), ("alpha1", 18750), ("alpha2", 18750)], 400000),
     ("objects", 1_000): ([("alpha0", 125), ("alpha1", 375), ("alpha2", 375)], 8000),
-    ("calls", 30): 832040, ("calls", 18): 2584,
-    ("json", 30_000): (2328340, 449985000), ("json", 1_000): (72840, 499500),
-    ("sort", 80_000): ((0, "name0"), (10006, "name89"), 80000),
+    ("calls", 31): 1346269, ("calls", 18): 2584,
+    ("json", 50_000): (3908340, 1249975000), ("json", 1_000): (72840, 499500),
+    ("sort", 120_000): ((0, "name0"), (10006, "name96"), 120000),
     ("sort", 5_000): ((0, "name0"), (10006, "name40"), 5000),
 }
 

@@ -21,7 +21,7 @@ import strategies
 from workloads import noop
 
 STRATEGIES = [s for s in strategies.STRATEGIES if s != "sequential"]  # those with workers
-SIZES = {"full": 20, "quick": 3}  # trivial calls per round-trip value
+SIZES = {"full": 50, "quick": 3}  # trivial calls per round-trip value
 
 
 @contextmanager

@@ -35,6 +35,7 @@ def test_every_strategy_ran_and_matched_the_sequential_answer(record, variant):
     check_rows(run, WORKLOADS, ALL_STRATEGIES, [1, 2])
     check_availability(run)
     for row in run["results"]:
+        assert row["correct"] is (True if row["available"] else None), row
         if row["strategy"].startswith("processes-"):
             assert row["params"]["start_method"] in row["strategy"]
             assert row["params"]["default_start_method"]
