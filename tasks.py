@@ -159,7 +159,6 @@ def charts(c, data="data", docs="docs"):
 def docs(c):
     """Draw the charts, then build the site into site/ with `mkdocs build --strict`."""
     from inparallel import site
-
     from inparallel import slides as deck
 
     charts(c)

@@ -89,7 +89,6 @@ def collect(
     Interleaving the variants for each argument set spreads slow drifts of a shared
     machine (thermal, neighbours) over all variants instead of biasing one.
     """
-    warn_if_busy()
     started = utc_now()
     runs = {
         t.label: {

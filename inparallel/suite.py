@@ -102,6 +102,8 @@ def run(name: str, args: list[str], quick: bool, command: str,
         available: list | None = None, on_row=_print_row) -> Path:
     """Run one demo under all of its available variants and store the record."""
     spec = spec_for(name)
+    if available is None:  # a single demo; `bench` checks once, before its own load starts
+        measure.warn_if_busy()
     targets = targets_for(spec, available)
     if not targets:
         raise UserError(f"no variant for {name} is available; run: invoke build --all")
@@ -117,6 +119,7 @@ def run(name: str, args: list[str], quick: bool, command: str,
 
 def bench(quick: bool, names: list[str] | None = None) -> list[Path]:
     """Every demo under every available variant, with an overall progress bar and ETA."""
+    measure.warn_if_busy()
     available = discover_all()
     missing = [found.variant.name for found in available if found.status == "missing"]
     if missing:

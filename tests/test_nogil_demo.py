@@ -71,6 +71,11 @@ def test_the_live_table_and_verdict_were_shown(record):
     _, output = record
     assert "speedup" in output
     assert "throughput over 1 thread" in output
+    charts = [line.split("chart: ", 1)[1] for line in output.splitlines() if "chart: " in line]
+    assert len(charts) == 2, "a light and a dark chart, drawn from the stored file"
+    for chart in charts:
+        assert "build/charts" in chart, "a quick run never replaces the site's chart"
+        assert "<svg" in open(chart).read()
 
 
 def test_the_demo_script_checks_its_own_answers():
