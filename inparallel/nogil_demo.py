@@ -85,9 +85,9 @@ def run(workers: list[int], repeats: int | None, quick: bool, command: str) -> t
         )
     path = store.write(record)
     console.print(f"[bold]{verdict(record)}[/]")
-    console.print(f"stored: {path}")
+    console.print(f"stored: {path}", soft_wrap=True)
     for chart in draw_chart(path):
-        console.print(f"chart: {chart}")
+        console.print(f"chart: {chart}", soft_wrap=True)
     return record, path
 
 

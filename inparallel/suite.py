@@ -113,7 +113,7 @@ def run(name: str, args: list[str], quick: bool, command: str,
         settings={"args": args}, timeout_s=spec.timeout_s, on_row=on_row,
     )
     path = store.write(record)
-    console.print(f"stored: {path}")
+    console.print(f"stored: {path}", soft_wrap=True)
     return path
 
 
