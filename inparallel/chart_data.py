@@ -78,10 +78,10 @@ def _median(row: dict) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
-def read(path: Path) -> Measurement | None:
-    """Parse one data file; None for a quick run or another schema version."""
+def read(path: Path, quick: bool = False) -> Measurement | None:
+    """Parse one data file; None for another schema version, or a quick run unless asked."""
     doc = json.loads(path.read_text(encoding="utf-8"))
-    if doc.get("quick") or doc.get("schema_version") != SCHEMA_VERSION:
+    if (doc.get("quick") and not quick) or doc.get("schema_version") != SCHEMA_VERSION:
         return None
     info = doc.get("machine") or {}
     cpus = int(info.get("usable_cpus") or info.get("cpu_count") or 0)
@@ -121,17 +121,17 @@ def read(path: Path) -> Measurement | None:
     )
 
 
-def load(data_dir: Path, demo: str) -> list[Measurement]:
-    """Every charted (non-quick) file of one demo, oldest first."""
+def load(data_dir: Path, demo: str, quick: bool = False) -> list[Measurement]:
+    """Every charted file of one demo, oldest first: smoke runs only with ``quick``."""
     folder = data_dir / demo
     if not folder.is_dir():
         return []
     found = []
     # Timestamps lead the file names, so name order is time order.
     for path in sorted(folder.glob("*.json")):
-        if path.name.endswith("_quick.json"):
+        if path.name.endswith("_quick.json") and not quick:
             continue
-        measurement = read(path)
+        measurement = read(path, quick)
         if measurement is not None:
             found.append(measurement)
     return found

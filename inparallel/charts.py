@@ -511,7 +511,8 @@ def _render(chart_: Chart, data: MachineData, theme: style.Theme) -> plt.Figure 
     return fig
 
 
-def draw_all(data_dir: Path, out_dir: Path, only: Collection[str] = ()) -> list[Drawn]:
+def draw_all(data_dir: Path, out_dir: Path, only: Collection[str] = (),
+             quick: bool = False) -> list[Drawn]:
     """Draw every chart that has data (or just those named in ``only``); return what was drawn.
 
     Files of those charts that no longer have data are removed, so no stale chart is shown.
@@ -522,7 +523,7 @@ def draw_all(data_dir: Path, out_dir: Path, only: Collection[str] = ()) -> list[
     selected = [c for c in CHARTS if not only or c.name in only]
     for chart_ in selected:
         if chart_.demo not in cache:
-            cache[chart_.demo] = by_machine(load(data_dir, chart_.demo))
+            cache[chart_.demo] = by_machine(load(data_dir, chart_.demo, quick))
         primary_done = False
         for data in cache[chart_.demo]:
             stem = f"{chart_.name}-{data.machine.key}"

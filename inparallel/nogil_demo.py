@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 from rich.live import Live
@@ -99,19 +97,11 @@ def draw_chart(path: Path) -> list[Path]:
     """
     from inparallel import charts
 
-    if not path.name.endswith("_quick.json"):
-        # The site's charts show the latest full run of each machine: this one, for this machine.
-        out = REPO / "docs" / "assets" / "charts"
-        drawn = charts.draw_all(path.parent.parent, out, only=["nogil-scaling"])
-        drawn = [d for d in drawn if path.resolve() in {f.resolve() for f in d.data.files}]
-    else:
-        out = REPO / "build" / "charts"
-        with tempfile.TemporaryDirectory() as scratch:
-            # The chart reader skips smoke runs by name: show the quick file under a plain one.
-            folder = Path(scratch) / DEMO
-            folder.mkdir()
-            shutil.copyfile(path, folder / path.name.replace("_quick", ""))
-            drawn = charts.draw_all(Path(scratch), out, only=["nogil-scaling"])
+    quick = path.name.endswith("_quick.json")
+    # The site shows the latest full run of each machine; a smoke run's chart goes elsewhere.
+    out = REPO / ("build/charts" if quick else "docs/assets/charts")
+    drawn = charts.draw_all(path.parent.parent, out, only=["nogil-scaling"], quick=quick)
+    drawn = [d for d in drawn if path.resolve() in {f.resolve() for f in d.data.files}]
     return [out / f"{d.stem}-{theme}.svg" for d in drawn for theme in ("light", "dark")]
 
 
