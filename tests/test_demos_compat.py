@@ -5,7 +5,7 @@ on free-threaded builds two tiny C extensions compiled with gcc: seconds each).
 """
 
 import pytest
-from demo_checks import check_stored, located, quick_record, run_demo_code, run_of, variants
+from demo_checks import check_stored, located, record_fixture, run_demo_code, run_of, variants
 
 from inparallel import catalog
 
@@ -15,9 +15,7 @@ QUICK_MODULES = ("_decimal", "_datetime", "_ctypes", "readline", "zlib", "_zstd"
 GIL_CASES = ("no-Py_mod_gil", "Py_MOD_GIL_NOT_USED")
 
 
-@pytest.fixture(scope="module")
-def record(tmp_path_factory):
-    return quick_record("compat", tmp_path_factory.mktemp("data"))
+record = record_fixture("compat")
 
 
 def test_the_stored_record_is_schema_valid_with_full_provenance(record):

@@ -8,16 +8,14 @@ No test looks at a time.
 import json
 
 import pytest
-from demo_checks import check_rows, check_stored, quick_record, run_demo_code, run_of, variants
+from demo_checks import check_rows, check_stored, record_fixture, run_demo_code, run_of, variants
 
 pytestmark = pytest.mark.build
 
 WORKERS = [4, 16]  # the demo's default: more requests in flight than cores
 
 
-@pytest.fixture(scope="module")
-def record(tmp_path_factory):
-    return quick_record("io", tmp_path_factory.mktemp("data"))
+record = record_fixture("io")
 
 
 def test_the_stored_record_is_schema_valid_with_full_provenance(record):

@@ -7,7 +7,7 @@ a second or two each); the tests judge each variant's rows. No test looks at a t
 import json
 
 import pytest
-from demo_checks import check_rows, check_stored, quick_record, run_demo_code, run_of, variants
+from demo_checks import check_rows, check_stored, record_fixture, run_demo_code, run_of, variants
 
 pytestmark = pytest.mark.build
 
@@ -19,9 +19,7 @@ STRATEGIES = {
 }
 
 
-@pytest.fixture(scope="module")
-def record(tmp_path_factory):
-    return quick_record("transfer", tmp_path_factory.mktemp("data"))
+record = record_fixture("transfer")
 
 
 def test_the_stored_record_is_schema_valid_with_full_provenance(record):

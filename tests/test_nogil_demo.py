@@ -7,6 +7,7 @@ afterwards they come from the build cache.
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import REPO, invoke
@@ -75,7 +76,7 @@ def test_the_live_table_and_verdict_were_shown(record):
     assert len(charts) == 2, "a light and a dark chart, drawn from the stored file"
     for chart in charts:
         assert "build/charts" in chart, "a quick run never replaces the site's chart"
-        assert "<svg" in open(chart).read()
+        assert "<svg" in Path(chart).read_text()
 
 
 def test_the_demo_script_checks_its_own_answers():
