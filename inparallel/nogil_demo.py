@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.live import Live
 from rich.table import Table
 
-from inparallel import analysis, measure, store
+from inparallel import chart_data, measure, store
 from inparallel.console import console
 from inparallel.paths import REPO
 
@@ -45,16 +45,19 @@ def _table(counts: list[int], medians: dict[str, dict[int, float]], correct: boo
     return table
 
 
-def verdict(record: dict) -> str:
-    """One sentence for the speaker: the speedup of each build at the largest thread count."""
-    parts = []
-    for run in record["runs"]:
-        speedups = analysis.throughput_speedup(analysis.rows_of(run, "numeric", "threads"))
+def verdict(path: Path) -> str:
+    """One sentence for the speaker, read back from the stored file: each build's speedup."""
+    measurement = chart_data.read(path, quick=True)
+    assert measurement is not None
+    gil = {run["variant"]: run["gil_enabled_at_end"] for run in store.read(path)["runs"]}
+    parts, top = [], 0
+    for variant in VARIANTS:
+        rows = [r for r in measurement.rows if r.variant == variant and r.strategy == "threads"]
+        speedups = chart_data.speedups(rows)
         if not speedups:
-            return f"{run['variant']} produced no measurement: {run['error']}"
+            return f"{variant} produced no measurement; see the errors above"
         top = max(speedups)
-        gil = "GIL on" if run["gil_enabled_at_end"] else "GIL off"
-        parts.append(f"{run['variant']} ({gil}) {speedups[top]:.2f}x")
+        parts.append(f"{variant} (GIL {'on' if gil[variant] else 'off'}) {speedups[top]:.2f}x")
     return f"At {top} threads, throughput over 1 thread: " + ", ".join(parts)
 
 
@@ -82,7 +85,7 @@ def run(workers: list[int], repeats: int | None, quick: bool, command: str) -> t
             on_row=on_row,
         )
     path = store.write(record)
-    console.print(f"[bold]{verdict(record)}[/]")
+    console.print(f"[bold]{verdict(path)}[/]")
     console.print(f"stored: {path}", soft_wrap=True)
     for chart in draw_chart(path):
         console.print(f"chart: {chart}", soft_wrap=True)

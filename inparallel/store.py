@@ -89,6 +89,11 @@ def write(record: dict, directory: Path | None = None) -> Path:
     return target
 
 
+def read(path: Path) -> dict:
+    """One stored record."""
+    return json.loads(path.read_text())
+
+
 def load(demo: str, directory: Path | None = None, quick: bool = False) -> list[dict]:
     """Every stored record of ``demo``, oldest first; quick smoke runs only if asked."""
     folder = (directory or data_dir()) / demo
@@ -96,7 +101,5 @@ def load(demo: str, directory: Path | None = None, quick: bool = False) -> list[
     for path in sorted(folder.glob("*.json")):
         if path.name.endswith("_quick.json") and not quick:
             continue
-        record = json.loads(path.read_text())
-        record["_path"] = str(path)
-        records.append(record)
+        records.append(read(path))
     return records
