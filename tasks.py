@@ -96,7 +96,7 @@ def variants(c):
 @_friendly
 def demo(c, name, workers="", repeats=0, quick=False):
     """Run one demo under its variants, show it live and store it in data/."""
-    from inparallel import nogil_demo, suite
+    from inparallel import nogil_demo, provenance, suite
 
     suite.spec_for(name)
     counts = [int(n) for n in _names(workers)] if workers else None
@@ -105,8 +105,8 @@ def demo(c, name, workers="", repeats=0, quick=False):
     command = " ".join(["invoke demo", *sys.argv[sys.argv.index(name):]]) if name in sys.argv \
         else f"invoke demo {name}"
     if name == "nogil":
-        nogil_demo.run(counts or nogil_demo.default_workers(_cores()), repeats or None, quick,
-                       command)
+        counts = counts or nogil_demo.default_workers(provenance.usable_cpus())
+        nogil_demo.run(counts, repeats or None, quick, command)
         return
     args = (["--workers", ",".join(map(str, counts))] if counts else []) + (
         ["--repeats", str(repeats)] if repeats else [])
@@ -121,14 +121,6 @@ def bench(c, quick=False):
 
     suite.bench(quick)
 
-
-def _cores() -> int:
-    import os
-
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 @task(help={"pdf": "export a PDF through Chromium ($CHROME_PATH, else /usr/bin/chromium) instead"})

@@ -35,19 +35,23 @@ def _os_name() -> str:
         return f"{platform.system()} {platform.release()}"
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity), which is what workers can get."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def machine() -> dict:
     """The machine's description as stored in every record."""
     model = cpu_model()
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count() or 1
     return {
         "id": machine_id(model),
         "hostname": socket.gethostname(),
         "cpu_model": model,
         "cpu_count": os.cpu_count() or 1,
-        "usable_cpus": usable,
+        "usable_cpus": usable_cpus(),
         "memory_bytes": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"),
         "os": _os_name(),
         "kernel": platform.release(),

@@ -10,26 +10,17 @@ import base64
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, invoke
+from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, invoke, serve_folder
 
 from inparallel import slides
 from inparallel.errors import UserError
 
-CHROMIUM = "/usr/bin/chromium"
-# Quiet, offline, reproducible: no first-run pages, no background calls home.
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 # Marp's stage is 1280x720; a viewport of the same size shows each slide at scale 1.
 VIEWPORT = {"width": 1280, "height": 720}
 # Marp renders each slide as a <section> in an <svg>'s <foreignObject>.
@@ -191,19 +182,8 @@ def deck_url(tmp_path_factory: pytest.TempPathFactory, charts_ready: Path) -> It
     """The deck, built into a temporary folder and served on a free port of 127.0.0.1."""
     folder = tmp_path_factory.mktemp("deck")
     slides.build(output=folder / "index.html", charts_dir=charts_ready, workdir=folder / "work")
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(folder) as url:
+        yield url + "index.html"
 
 
 @dataclass
@@ -219,13 +199,13 @@ class Browsed:
 def deck(deck_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browsed]:
     """The deck open in headless Chromium, with every request and console error recorded."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
     with sync_api.sync_playwright() as playwright:
         # A persistent context on a fresh folder: a clean profile, and no second browser.
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=VIEWPORT)
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, viewport=VIEWPORT)
         seen = Browsed(context.new_page())
         seen.page.on("request", lambda request: seen.requests.append(request.url))
         seen.page.on("requestfailed", lambda request: seen.problems.append(
