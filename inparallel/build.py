@@ -20,7 +20,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from inparallel import paths, sources
+from inparallel import paths, prerequisites, sources
 from inparallel.catalog import Variant
 from inparallel.console import Stage, console, fmt_duration, stage
 from inparallel.errors import UserError
@@ -43,6 +43,23 @@ OPTIONAL_HEADERS = {
 }
 # Modules whose absence means the build is broken for the demos or the talk.
 CHECKED_MODULES = ("_decimal", "zlib", "_ssl", "ctypes", "_interpreters")
+# Modules a series must have on top of those, with the header that configure needs for them:
+# compression.zstd is new in 3.14, and the compat demo and its tests count on it.
+SERIES_MODULES = {"_zstd": ("3.14", "zstd.h")}
+
+
+def required_modules(variant: Variant) -> list[str]:
+    """The modules a finished build of ``variant`` must import (3.12 names one differently)."""
+    series = tuple(int(part) for part in variant.series.split("."))
+    modules = [
+        "_xxsubinterpreters" if m == "_interpreters" and variant.series == "3.12" else m
+        for m in CHECKED_MODULES
+    ]
+    modules += [
+        module for module, (since, _) in SERIES_MODULES.items()
+        if series >= tuple(int(part) for part in since.split("."))
+    ]
+    return modules
 
 
 @dataclass(frozen=True)
@@ -81,8 +98,12 @@ def built_info(variant: Variant) -> dict | None:
     return json.loads(info.read_text())
 
 
-def missing_dependencies() -> tuple[list[str], list[str]]:
-    """Debian packages to install: (required, optional) ones, found by compiling a header."""
+def missing_dependencies(variant: Variant | None = None) -> tuple[list[str], list[str]]:
+    """Debian packages to install: (required, optional) ones, found by compiling a header.
+
+    A header is required for ``variant`` when a module it must have (``required_modules``)
+    is built from it: configure would otherwise leave that module out without failing.
+    """
     required = [tool for tool in ("gcc", "make") if shutil.which(tool) is None]
     if required:
         return ["build-essential"], []
@@ -97,8 +118,13 @@ def missing_dependencies() -> tuple[list[str], list[str]]:
         )
         return done.returncode != 0
 
-    need = [pkg for header, pkg in REQUIRED_HEADERS.items() if lacks(header)]
-    want = [pkg for header, pkg in OPTIONAL_HEADERS.items() if lacks(header)]
+    must = set(REQUIRED_HEADERS)
+    if variant is not None:
+        wanted = set(required_modules(variant))
+        must |= {header for module, (_, header) in SERIES_MODULES.items() if module in wanted}
+    headers = {**REQUIRED_HEADERS, **OPTIONAL_HEADERS}
+    need = [pkg for header, pkg in headers.items() if header in must and lacks(header)]
+    want = [pkg for header, pkg in headers.items() if header not in must and lacks(header)]
     return need, want
 
 
@@ -141,12 +167,7 @@ def check(python: Path, variant: Variant) -> InterpreterInfo:
     if info.gil_enabled == variant.free_threaded:
         state = "on" if info.gil_enabled else "off"
         raise UserError(f"{python} has its GIL {state}, which is wrong for {variant.name}")
-    # 3.12 has the same machinery under its provisional name.
-    modules = [
-        "_xxsubinterpreters" if m == "_interpreters" and variant.series == "3.12" else m
-        for m in CHECKED_MODULES
-    ]
-    imports = "; ".join(f"import {m}" for m in modules)
+    imports = "; ".join(f"import {m}" for m in required_modules(variant))
     done = subprocess.run([str(python), "-I", "-c", imports], capture_output=True, text=True)
     if done.returncode != 0:
         last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "unknown error"
@@ -172,7 +193,7 @@ def build(variant: Variant, source: Path | None = None, jobs: int | None = None)
     and only a checked install is ever renamed to the final prefix.
     """
     where = BuildPaths.for_variant(variant)
-    if built_info(variant):
+    if built_info(variant) and _complete(variant, where):
         console.print(f"[green]✓[/] {variant.label} already built in {where.prefix}")
         return python_in(where.prefix)
     where.lock.parent.mkdir(parents=True, exist_ok=True)
@@ -183,17 +204,39 @@ def build(variant: Variant, source: Path | None = None, jobs: int | None = None)
         console.print(f"another build of {variant.name} is running; waiting for it to finish")
         lock.acquire()
     try:
-        if built_info(variant):  # the other build finished it
+        if built_info(variant) and _complete(variant, where):  # the other build finished it
             return python_in(where.prefix)
         return _build_locked(variant, where, source, jobs or os.cpu_count() or 1)
     finally:
         lock.release()
 
 
+def _complete(variant: Variant, where: BuildPaths) -> bool:
+    """Whether a finished build has every module this version of the code requires.
+
+    A build made before a -dev package was installed lacks that module for good (configure
+    skipped it): such a build is removed here, with the reason, so that it is made again.
+    """
+    info = built_info(variant) or {}
+    if set(required_modules(variant)) <= set(info.get("checked_modules", [])):
+        return True
+    try:
+        check(python_in(where.prefix), variant)
+    except UserError as error:
+        console.print(f"[yellow]rebuilding {variant.name}:[/] the cached build is incomplete "
+                      f"({error})")
+        shutil.rmtree(where.prefix)
+        return False
+    return True
+
+
 def _build_locked(variant: Variant, where: BuildPaths, source: Path | None, jobs: int) -> Path:
     started = time.monotonic()
     console.rule(f"building {variant.label}")
-    required, optional = missing_dependencies()
+    # Install the -dev packages first, whatever command got here: configure silently leaves
+    # out a module whose header is missing, and the build would stay incomplete for good.
+    prerequisites.install_packages(prerequisites.BUILD_PACKAGES)
+    required, optional = missing_dependencies(variant)
     if required:
         raise UserError(
             f"missing build dependencies; install them with: apt-get install {' '.join(required)}"
@@ -267,6 +310,7 @@ def _build_locked(variant: Variant, where: BuildPaths, source: Path | None, jobs
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(time.monotonic() - started, 1),
         "interpreter": info.to_dict() | {"executable": str(python_in(where.prefix))},
+        "checked_modules": required_modules(variant),
     }
     (staged_prefix / BUILD_INFO).write_text(json.dumps(record, indent=2) + "\n")
     where.prefix.parent.mkdir(parents=True, exist_ok=True)
