@@ -12,7 +12,7 @@ from pathlib import Path
 
 from invoke import Exit, task
 
-from inparallel import catalog
+from inparallel.build import catalog
 from inparallel.errors import UserError
 
 
@@ -49,7 +49,7 @@ def build(c, variant, source=None, jobs=0):
 
     Examples: invoke build nogil; invoke build 3.13,3.13t; invoke build all
     """
-    from inparallel import build as builder
+    from inparallel.build import builder
 
     names = _names(variant)
     if names == ["all"]:
@@ -69,7 +69,7 @@ def build(c, variant, source=None, jobs=0):
 @_friendly
 def test(c, args=""):
     """Run the test suite, installing the system packages and npm modules it needs first."""
-    from inparallel import prerequisites
+    from inparallel.build import prerequisites
 
     prerequisites.install_packages(prerequisites.BUILD_PACKAGES + prerequisites.TEST_PACKAGES)
     prerequisites.install_node_modules()
@@ -80,7 +80,7 @@ def test(c, args=""):
 @_friendly
 def variants(c):
     """Show every catalog variant: built, found on this system, or missing."""
-    from inparallel import discovery, report
+    from inparallel.build import discovery, report
 
     report.variants_table(discovery.discover_all())
 
@@ -96,7 +96,7 @@ def variants(c):
 @_friendly
 def demo(c, name, workers="", repeats=0, quick=False):
     """Run one demo under its variants, show it live and store it in data/."""
-    from inparallel import nogil_demo, provenance, suite
+    from inparallel.measure import live, provenance, suite
 
     suite.spec_for(name)
     counts = [int(n) for n in _names(workers)] if workers else None
@@ -105,8 +105,8 @@ def demo(c, name, workers="", repeats=0, quick=False):
     command = " ".join(["invoke demo", *sys.argv[sys.argv.index(name):]]) if name in sys.argv \
         else f"invoke demo {name}"
     if name == "nogil":
-        counts = counts or nogil_demo.default_workers(provenance.usable_cpus())
-        nogil_demo.run(counts, repeats or None, quick, command)
+        counts = counts or live.default_workers(provenance.usable_cpus())
+        live.run(counts, repeats or None, quick, command)
         return
     args = (["--workers", ",".join(map(str, counts))] if counts else []) + (
         ["--repeats", str(repeats)] if repeats else [])
@@ -117,7 +117,7 @@ def demo(c, name, workers="", repeats=0, quick=False):
 @_friendly
 def bench(c, quick=False):
     """Run every demo under every available variant and store all of it in data/."""
-    from inparallel import suite
+    from inparallel.measure import suite
 
     suite.bench(quick)
 
@@ -127,7 +127,7 @@ def bench(c, quick=False):
 @_friendly
 def slides(c, pdf=False):
     """Build the talk's deck into docs/slides/index.html (one offline HTML file), or a PDF."""
-    from inparallel import slides as deck
+    from inparallel.publish import slides as deck
 
     # Missing charts are drawn by the charts task, in a fresh process, as a user would run it.
     charts = f'"{sys.executable}" -m invoke charts'
@@ -139,10 +139,10 @@ def slides(c, pdf=False):
 @_friendly
 def charts(c, data="data", docs="docs"):
     """Draw every chart and write the site's generated numbers from data/ alone."""
-    from inparallel import site
+    from inparallel.publish import mkdocs_hook
 
     root = Path(__file__).resolve().parent
-    for line in site.main(root / data, root / docs, root / "demos"):
+    for line in mkdocs_hook.main(root / data, root / docs, root / "demos"):
         print(line)
 
 
@@ -150,12 +150,12 @@ def charts(c, data="data", docs="docs"):
 @_friendly
 def docs(c):
     """Draw the charts, then build the site into site/ with `mkdocs build --strict`."""
-    from inparallel import site
-    from inparallel import slides as deck
+    from inparallel.publish import mkdocs_hook
+    from inparallel.publish import slides as deck
 
     charts(c)
     deck.build()
-    result = site.build(Path(__file__).resolve().parent)
+    result = mkdocs_hook.build(Path(__file__).resolve().parent)
     if result.returncode:
         raise UserError("mkdocs build failed:\n" + (result.stderr or result.stdout)[-4000:])
     print("site built in site/; preview it with `invoke serve`")

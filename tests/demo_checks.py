@@ -14,8 +14,9 @@ import subprocess
 import pytest
 from conftest import REPO, invoke
 
-from inparallel import catalog, store
-from inparallel.discovery import Located, discover_all
+from inparallel.build import catalog
+from inparallel.build.discovery import Located, discover_all
+from inparallel.records import store
 
 # Every strategy a demo with workers must show, available or not (demos/strategies.py).
 WORKER_STRATEGIES = ("threads", "subinterpreters", "subinterpreters-pool",

@@ -5,8 +5,9 @@ import json
 import pytest
 from conftest import invoke
 
-from inparallel import store, suite
-from inparallel.discovery import discover_all
+from inparallel.build.discovery import discover_all
+from inparallel.measure import suite
+from inparallel.records import store
 
 pytestmark = pytest.mark.build
 

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, serve_folder
 
-from inparallel import site
+from inparallel.publish import mkdocs_hook
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +32,9 @@ if not CHROMIUM.exists():
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The fixture site, built and served by http.server on a free port of 127.0.0.1."""
-    project = site.copy_project(REPO, tmp_path_factory.mktemp("project"), FIXTURES)
-    site.generate(project / "data", project / "docs", project / "demos")
-    result = site.build(project)
+    project = mkdocs_hook.copy_project(REPO, tmp_path_factory.mktemp("project"), FIXTURES)
+    mkdocs_hook.generate(project / "data", project / "docs", project / "demos")
+    result = mkdocs_hook.build(project)
     assert result.returncode == 0, result.stderr[-5000:]
     with serve_folder(project / "site") as url:
         yield url

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, invoke
 
-from inparallel import catalog, paths
+from inparallel import paths
+from inparallel.build import catalog
 
 
 def test_unknown_variant_exits_2_with_one_line_listing_known_ones():
@@ -102,16 +103,16 @@ def test_interrupted_build_counts_as_missing_and_resumes(tmp_path):
 
 
 def test_a_missing_header_is_reported_with_its_debian_package(monkeypatch, tmp_path):
-    from inparallel import build
+    from inparallel.build import builder
     from inparallel.errors import UserError
 
     monkeypatch.setenv("INPARALLEL_CACHE", str(tmp_path))
-    monkeypatch.setattr(build.prerequisites, "install_packages", lambda packages: None)
-    monkeypatch.setitem(build.REQUIRED_HEADERS, "no/such_header_for_test.h", "libnosuch-dev")
-    required, _ = build.missing_dependencies()
+    monkeypatch.setattr(builder.prerequisites, "install_packages", lambda packages: None)
+    monkeypatch.setitem(builder.REQUIRED_HEADERS, "no/such_header_for_test.h", "libnosuch-dev")
+    required, _ = builder.missing_dependencies()
     assert required == ["libnosuch-dev"]
     with pytest.raises(UserError, match="apt-get install libnosuch-dev"):
-        build.build(catalog.load()["3.13t"])
+        builder.build(catalog.load()["3.13t"])
     assert not (tmp_path / "builds" / "3.13t").exists()
 
 
@@ -119,7 +120,7 @@ def test_build_dependencies_are_installed_before_configure_looks_for_headers(mon
                                                                                   tmp_path):
     """The README's first command builds before `invoke test` installs anything: the build
     itself must install the -dev packages first, or configure leaves modules out for good."""
-    from inparallel import build, prerequisites
+    from inparallel.build import builder, prerequisites
     from inparallel.errors import UserError
 
     monkeypatch.setenv("INPARALLEL_CACHE", str(tmp_path))
@@ -131,25 +132,26 @@ def test_build_dependencies_are_installed_before_configure_looks_for_headers(mon
         calls.append(("headers", variant.name))
         raise UserError("stop here")
 
-    monkeypatch.setattr(build, "missing_dependencies", headers)
+    monkeypatch.setattr(builder, "missing_dependencies", headers)
     with pytest.raises(UserError, match="stop here"):
-        build.build(catalog.load()["3.14t"])
+        builder.build(catalog.load()["3.14t"])
     assert calls == [("install", prerequisites.BUILD_PACKAGES), ("headers", "3.14t")]
     assert "libzstd-dev" in prerequisites.BUILD_PACKAGES
 
 
 def test_zstd_headers_are_required_from_3_14_on(monkeypatch):
-    from inparallel import build
+    from inparallel.build import builder
 
-    monkeypatch.setitem(build.SERIES_MODULES, "_zstd", ("3.14", "no/such_zstd_for_test.h"))
-    monkeypatch.setitem(build.OPTIONAL_HEADERS, "no/such_zstd_for_test.h", "libzstd-dev")
-    assert "libzstd-dev" in build.missing_dependencies(catalog.load()["3.14"])[0]
-    assert "libzstd-dev" in build.missing_dependencies(catalog.load()["3.13"])[1]
+    monkeypatch.setitem(builder.SERIES_MODULES, "_zstd", ("3.14", "no/such_zstd_for_test.h"))
+    monkeypatch.setitem(builder.OPTIONAL_HEADERS, "no/such_zstd_for_test.h", "libzstd-dev")
+    assert "libzstd-dev" in builder.missing_dependencies(catalog.load()["3.14"])[0]
+    assert "libzstd-dev" in builder.missing_dependencies(catalog.load()["3.13"])[1]
 
 
 def test_a_cached_build_without_a_required_module_is_rebuilt(monkeypatch, tmp_path):
     """A build made before libzstd-dev was installed lacks _zstd: it is removed and redone."""
-    from inparallel import build, paths
+    from inparallel import paths
+    from inparallel.build import builder
     from inparallel.errors import UserError
 
     monkeypatch.setenv("INPARALLEL_CACHE", str(tmp_path))
@@ -158,12 +160,12 @@ def test_a_cached_build_without_a_required_module_is_rebuilt(monkeypatch, tmp_pa
     (prefix / "bin").mkdir(parents=True)
     (prefix / "bin" / "python3").write_text("")
     # Written by an older build: no "checked_modules" entry.
-    (prefix / build.BUILD_INFO).write_text('{"variant": "3.14"}')
+    (prefix / builder.BUILD_INFO).write_text('{"variant": "3.14"}')
 
     def lacks_zstd(python, v):
         raise UserError(f"{python} lacks a required module (No module named '_zstd')")
 
-    monkeypatch.setattr(build, "check", lacks_zstd)
-    monkeypatch.setattr(build, "_build_locked", lambda *a: "rebuilt")
-    assert build.build(variant) == "rebuilt"
+    monkeypatch.setattr(builder, "check", lacks_zstd)
+    monkeypatch.setattr(builder, "_build_locked", lambda *a: "rebuilt")
+    assert builder.build(variant) == "rebuilt"
     assert not prefix.exists()

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from inparallel import catalog
+from inparallel.build import catalog
 from inparallel.errors import UserError
 
 EXPECTED = {"3.12", "3.13", "3.13t", "3.14", "3.14t", "3.15", "3.15t"}

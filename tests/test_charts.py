@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from inparallel import chart_data, charts, diagrams, numbers, site
+from inparallel.publish import charts, diagrams, mkdocs_hook, quotes
+from inparallel.records import reader
 
 FIXTURES = Path(__file__).parent / "fixtures" / "site" / "data"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -128,7 +129,7 @@ def test_no_data_draws_nothing_and_says_so(tmp_path: Path) -> None:
     empty = tmp_path / "data"
     empty.mkdir()
     docs = tmp_path / "docs"
-    assert site.generate(empty, docs, tmp_path / "no-demos") == []
+    assert mkdocs_hook.generate(empty, docs, tmp_path / "no-demos") == []
     assert not list((docs / "assets" / "charts").glob("*.svg"))
     figure = (docs / "generated" / "figure-nogil-scaling.md").read_text()
     assert "No measurement committed yet" in figure
@@ -145,24 +146,24 @@ def test_stale_charts_are_removed_when_their_data_goes(data: Path, tmp_path: Pat
 
 
 def test_speedup_follows_how_a_demo_splits_its_work() -> None:
-    def row(workers: int, median: float, params: dict) -> chart_data.Row:
-        return chart_data.Row("d", "3.14t", "w", "threads", workers, "s", median, True, None,
+    def row(workers: int, median: float, params: dict) -> reader.Row:
+        return reader.Row("d", "3.14t", "w", "threads", workers, "s", median, True, None,
                               None, params, Path("x.json"))
 
     # Fixed work per thread: the same time on 4 threads is 4x the throughput.
     weak = [row(1, 1.0, {"work_per_thread": 10}), row(4, 1.0, {"work_per_thread": 10})]
-    assert chart_data.speedups(weak) == {1: 1.0, 4: 4.0}
+    assert reader.speedups(weak) == {1: 1.0, 4: 4.0}
     # Fixed total work: a quarter of the time on 4 threads is 4x.
     strong = [row(1, 1.0, {"ops": 100}), row(4, 0.25, {"ops": 100})]
-    assert chart_data.speedups(strong) == {1: 1.0, 4: 4.0}
+    assert reader.speedups(strong) == {1: 1.0, 4: 4.0}
     # An unavailable row is never a point on the curve.
-    broken = [*weak, chart_data.Row("d", "3.14t", "w", "threads", 8, "s", None, False,
+    broken = [*weak, reader.Row("d", "3.14t", "w", "threads", 8, "s", None, False,
                                     "not here", None, {}, Path("x.json"))]
-    assert 8 not in chart_data.speedups(broken)
+    assert 8 not in reader.speedups(broken)
 
 
 def test_numbers_come_from_the_data(data: Path) -> None:
-    facts = numbers.facts(data)
+    facts = quotes.facts(data)
     # 16 threads at 1.1 * (1 + 0.05 * 16) s each against 1.1 * 1.05 s for one thread.
     expected = 16 * 1.05 / (1 + 0.05 * 16)
     assert f"{expected:.2f}" in facts["nogil"][0]

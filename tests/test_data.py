@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from inparallel import store
 from inparallel.paths import DATA, DEMOS
+from inparallel.records import store
 
 FILES = sorted(p for p in DATA.glob("*/*.json") if not p.name.endswith("_quick.json"))
 

@@ -7,7 +7,7 @@ on free-threaded builds two tiny C extensions compiled with gcc: seconds each).
 import pytest
 from demo_checks import check_stored, located, record_fixture, run_demo_code, run_of, variants
 
-from inparallel import catalog
+from inparallel.build import catalog
 
 pytestmark = pytest.mark.build
 
@@ -44,7 +44,7 @@ def test_every_module_has_a_verdict_or_a_reason(record, variant):
     if series in ("3.12", "3.13"):
         assert verdict["_zstd"] == []  # new in 3.14
     elif run["interpreter"]["origin"] == "built":
-        # Our builds refuse to finish without it (inparallel.build.required_modules); a
+        # Our builds refuse to finish without it (inparallel.build.builder.required_modules); a
         # found interpreter may lack it, which the row then says.
         assert verdict["_zstd"] != []
 

@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from inparallel import catalog, measure, runner, store
-from inparallel.discovery import Located
-from inparallel.interpreters import probe
+from inparallel.build import catalog
+from inparallel.build.discovery import Located
+from inparallel.build.interpreters import probe
+from inparallel.measure import collect, runner
 from inparallel.paths import DEMOS
+from inparallel.records import store
 
 PYTHON = Path(sys.executable)
 
@@ -100,8 +102,8 @@ def record(fake_demos) -> dict:
     """A run of the 'partial' demo twice: once cleanly, once dying after its rows."""
     variant = catalog.load()["3.14"]
     here = Located(variant, "found", PYTHON, "path", probe(PYTHON))
-    targets = [measure.Target(here), measure.Target(here, (("FAKE_CRASH", "1"),))]
-    return measure.collect("partial", "A fake demo", targets, [[]], quick=True,
+    targets = [collect.Target(here), collect.Target(here, (("FAKE_CRASH", "1"),))]
+    return collect.collect("partial", "A fake demo", targets, [[]], quick=True,
                            command="pytest", settings={}, timeout_s=60)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, invoke
 
-from inparallel import store
+from inparallel.records import store
 
 PROVENANCE = {
     "machine": {"cpu_model", "cpu_count", "os", "kernel", "arch", "hostname"},

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from inparallel import site
+from inparallel.publish import mkdocs_hook
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "site" / "data"
@@ -26,12 +26,12 @@ PAGES = ["", "talk/", "free-threading/", "subinterpreters/", "multiprocessing/",
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
     """The project copy after ``invoke charts`` and ``mkdocs build --strict``."""
-    project = site.copy_project(REPO, tmp_path_factory.mktemp("project"), FIXTURES)
+    project = mkdocs_hook.copy_project(REPO, tmp_path_factory.mktemp("project"), FIXTURES)
     charts = subprocess.run([sys.executable, "-m", "invoke", "charts"], cwd=project,
                             capture_output=True, text=True, check=False,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert charts.returncode == 0, charts.stderr + charts.stdout
-    return project, site.build(project)
+    return project, mkdocs_hook.build(project)
 
 
 @pytest.fixture(scope="module")
@@ -127,22 +127,22 @@ def test_demo_code_is_included_by_line_range(tmp_path: Path) -> None:
         "def run_threads(n):\n    return n\n\n\n"
         "def run_processes(n):\n    return n\n"
     )
-    text = site.code_snippet(demos, "free-threading")
+    text = mkdocs_hook.code_snippet(demos, "free-threading")
     assert '--8<-- "demos/cpu.py:4:5"' in text
     assert "run_processes" not in text
-    assert '--8<-- "demos/cpu.py:8:9"' in site.code_snippet(demos, "multiprocessing")
-    assert "not written yet" in site.code_snippet(demos, "asyncio")
+    assert '--8<-- "demos/cpu.py:8:9"' in mkdocs_hook.code_snippet(demos, "multiprocessing")
+    assert "not written yet" in mkdocs_hook.code_snippet(demos, "asyncio")
 
 
 def test_a_broken_link_fails_the_strict_build(tmp_path: Path) -> None:
-    project = site.copy_project(REPO, tmp_path / "project", FIXTURES)
-    site.generate(project / "data", project / "docs", project / "demos")
+    project = mkdocs_hook.copy_project(REPO, tmp_path / "project", FIXTURES)
+    mkdocs_hook.generate(project / "data", project / "docs", project / "demos")
     config = project / "mkdocs.yml"
     # Skip the notebook: this build is about link checks, and executing it costs seconds.
     config.write_text(config.read_text().replace("execute: true", "execute: false"))
     page = project / "docs" / "talk.md"
     page.write_text(page.read_text() + "\n[gone](no-such-page.md) [bad](results.md#no-such)\n")
-    result = site.build(project)
+    result = mkdocs_hook.build(project)
     assert result.returncode != 0
     assert "no-such-page.md" in result.stderr
     assert "#no-such" in result.stderr

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, invoke, serve_folder
 
-from inparallel import slides
 from inparallel.errors import UserError
+from inparallel.publish import slides
 
 # Marp's stage is 1280x720; a viewport of the same size shows each slide at scale 1.
 VIEWPORT = {"width": 1280, "height": 720}
@@ -136,7 +136,7 @@ def test_charts_are_inlined_as_data_uris_of_the_light_variant(tmp_path: Path) ->
 
 
 def test_a_chart_without_alt_text_takes_the_sites_description(tmp_path: Path) -> None:
-    from inparallel import charts
+    from inparallel.publish import charts
 
     (tmp_path / "overhead-light.svg").write_bytes(b"<svg/>")
     html = slides.inline_charts("![](chart:overhead)", tmp_path)
@@ -149,7 +149,7 @@ def test_a_missing_chart_fails_the_build_and_names_invoke_charts(tmp_path: Path)
 
 
 def test_every_chart_on_the_slides_is_one_invoke_charts_draws() -> None:
-    from inparallel import charts
+    from inparallel.publish import charts
 
     drawn = {chart.name for chart in charts.CHARTS}
     used = slides.chart_names(slides.SOURCE.read_text(encoding="utf-8"))

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from inparallel import catalog, sources
-from inparallel.catalog import Variant
+from inparallel.build import catalog, sources
+from inparallel.build.catalog import Variant
 from inparallel.errors import UserError
 
 APT = Path(__file__).parent / "fixtures" / "apt"

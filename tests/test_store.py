@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from inparallel import store
+from inparallel.records import store
 
 RECORD = {
     "schema_version": 1, "demo": "nogil", "title": "t", "quick": False, "command": "invoke demo",

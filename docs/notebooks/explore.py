@@ -22,8 +22,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from IPython.display import Image, Markdown, display
 
-from inparallel import chart_style
-from inparallel.chart_data import by_machine, focus_variants, load, speedups
+from inparallel.publish import chart_style
+from inparallel.records.reader import by_machine, focus_variants, load, speedups
 
 # mkdocs-jupyter 0.26 runs this in the project root, 0.27 in docs/notebooks/: accept both.
 DATA = next((p for p in (Path("data"), Path("../../data")) if p.is_dir()), Path("data"))

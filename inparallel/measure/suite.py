@@ -7,12 +7,14 @@ from pathlib import Path
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from inparallel import catalog, measure, store
+from inparallel.build import catalog
+from inparallel.build.discovery import discover_all
 from inparallel.console import console
-from inparallel.discovery import discover_all
 from inparallel.errors import UserError
-from inparallel.measure import Target
-from inparallel.runner import demo_script
+from inparallel.measure import collect
+from inparallel.measure.collect import Target
+from inparallel.measure.runner import demo_script
+from inparallel.records import store
 
 
 @dataclass(frozen=True)
@@ -103,12 +105,12 @@ def run(name: str, args: list[str], quick: bool, command: str,
     """Run one demo under all of its available variants and store the record."""
     spec = spec_for(name)
     if available is None:  # a single demo; `bench` checks once, before its own load starts
-        measure.warn_if_busy()
+        collect.warn_if_busy()
     targets = targets_for(spec, available)
     if not targets:
         raise UserError(f"no variant for {name} is available; run: invoke build --all")
     console.print(f"[bold]{spec.title}[/]: " + ", ".join(t.label for t in targets))
-    record = measure.collect(
+    record = collect.collect(
         name, spec.title, targets, [args], quick=quick, command=command,
         settings={"args": args}, timeout_s=spec.timeout_s, on_row=on_row,
     )
@@ -119,7 +121,7 @@ def run(name: str, args: list[str], quick: bool, command: str,
 
 def bench(quick: bool, names: list[str] | None = None) -> list[Path]:
     """Every demo under every available variant, with an overall progress bar and ETA."""
-    measure.warn_if_busy()
+    collect.warn_if_busy()
     available = discover_all()
     missing = [found.variant.name for found in available if found.status == "missing"]
     if missing:

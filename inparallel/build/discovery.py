@@ -8,9 +8,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from inparallel import build, catalog
-from inparallel.catalog import Variant
-from inparallel.interpreters import InterpreterInfo, probe
+from inparallel.build import builder, catalog
+from inparallel.build.catalog import Variant
+from inparallel.build.interpreters import InterpreterInfo, probe
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,9 @@ def matches(variant: Variant, info: InterpreterInfo) -> bool:
 
 def locate(variant: Variant) -> Located:
     """Our build if there is one, else the first matching system interpreter, else missing."""
-    record = build.built_info(variant)
+    record = builder.built_info(variant)
     if record:
-        exe = build.python_in(build.paths.prefix_for(variant.name))
+        exe = builder.python_in(builder.paths.prefix_for(variant.name))
         info = probe(exe)
         if info:
             return Located(variant, "built", exe, "built", info)

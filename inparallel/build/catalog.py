@@ -55,7 +55,7 @@ class Variant:
 @cache
 def load() -> dict[str, Variant]:
     """Read the catalog shipped with the package, keyed by variant name."""
-    raw = tomllib.loads(resources.files("inparallel").joinpath(CATALOG_FILE).read_text())
+    raw = tomllib.loads(resources.files("inparallel.build").joinpath(CATALOG_FILE).read_text())
     return {
         name: Variant(
             name=name,
@@ -72,7 +72,7 @@ def load() -> dict[str, Variant]:
 @cache
 def aliases() -> dict[str, str]:
     """Friendly names (``gil``, ``nogil``) mapped to catalog names."""
-    raw = tomllib.loads(resources.files("inparallel").joinpath(CATALOG_FILE).read_text())
+    raw = tomllib.loads(resources.files("inparallel.build").joinpath(CATALOG_FILE).read_text())
     return dict(raw.get("aliases", {}))
 
 

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from inparallel import chart_style as style
+from inparallel.publish import chart_style as style
 
 DIAGRAMS_DIR = Path("docs/assets/diagrams")
 

@@ -2,8 +2,8 @@
 
 Every fact is one Markdown sentence (with the machine it was measured on and a link to its file)
 or, where the demo has no committed data yet, a plain statement of that and the command to run.
-``inparallel.site`` writes them to ``docs/generated/number-<key>.md`` for the pages to include,
-and to ``docs/generated/numbers.json`` for the slides.
+``inparallel.publish.mkdocs_hook`` writes them to ``docs/generated/number-<key>.md`` for the
+pages to include, and to ``docs/generated/numbers.json`` for the slides.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from inparallel.chart_data import (
+from inparallel.records.reader import (
     MachineData,
     Row,
     by_machine,

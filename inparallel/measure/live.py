@@ -7,9 +7,10 @@ from pathlib import Path
 from rich.live import Live
 from rich.table import Table
 
-from inparallel import chart_data, measure, store
 from inparallel.console import console
+from inparallel.measure import collect
 from inparallel.paths import REPO
+from inparallel.records import reader, store
 
 DEMO = "nogil"
 TITLE = "CPU-bound threads: GIL build vs free-threaded build"
@@ -47,13 +48,13 @@ def _table(counts: list[int], medians: dict[str, dict[int, float]], correct: boo
 
 def verdict(path: Path) -> str:
     """One sentence for the speaker, read back from the stored file: each build's speedup."""
-    measurement = chart_data.read(path, quick=True)
+    measurement = reader.read(path, quick=True)
     assert measurement is not None
     gil = {run["variant"]: run["gil_enabled_at_end"] for run in store.read(path)["runs"]}
     parts, top = [], 0
     for variant in VARIANTS:
         rows = [r for r in measurement.rows if r.variant == variant and r.strategy == "threads"]
-        speedups = chart_data.speedups(rows)
+        speedups = reader.speedups(rows)
         if not speedups:
             return f"{variant} produced no measurement; see the errors above"
         top = max(speedups)
@@ -63,8 +64,8 @@ def verdict(path: Path) -> str:
 
 def run(workers: list[int], repeats: int | None, quick: bool, command: str) -> tuple[dict, Path]:
     """Make sure both builds exist, run the demo with a live table, store it; return both."""
-    targets = [measure.Target(found) for found in measure.ensure(VARIANTS)]
-    measure.warn_if_busy()
+    targets = [collect.Target(found) for found in collect.ensure(VARIANTS)]
+    collect.warn_if_busy()
     medians: dict[str, dict[int, float]] = {name: {} for name in VARIANTS}
     state = {"correct": True}
     extra = ["--repeats", str(repeats)] if repeats else []
@@ -77,7 +78,7 @@ def run(workers: list[int], repeats: int | None, quick: bool, command: str) -> t
             state["correct"] &= row["correct"] is not False
             live.update(_table(workers, medians, state["correct"]))
 
-        record = measure.collect(
+        record = collect.collect(
             DEMO, TITLE, targets,
             [["--workers", str(n), *extra] for n in workers],
             quick=quick, command=command,
@@ -98,7 +99,7 @@ def draw_chart(path: Path) -> list[Path]:
     A full run's chart goes where the site takes it from; a --quick run's, which the site
     never shows, goes to build/charts/ so that it cannot replace a real one.
     """
-    from inparallel import charts
+    from inparallel.publish import charts
 
     quick = path.name.endswith("_quick.json")
     # The site shows the latest full run of each machine; a smoke run's chart goes elsewhere.

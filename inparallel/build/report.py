@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from inparallel.build.discovery import Located
 from inparallel.console import console
-from inparallel.discovery import Located
 
 
 def _where(entry: Located) -> str:

@@ -3,7 +3,8 @@
 Each chart selects rows of one demo and is drawn once per machine that has data for it, in a
 light and a dark version: ``docs/assets/charts/<name>-<machine key>-<theme>.svg``. The machine with
 the most CPUs also gets the short name ``<name>-<theme>.svg``, which pages and slides use.
-A chart whose demo has no committed data is skipped; the page says so (see ``inparallel.site``).
+A chart whose demo has no committed data is skipped; the page says so (see
+``inparallel.publish.mkdocs_hook``).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from inparallel import chart_style as style
-from inparallel.chart_data import (
+from inparallel.publish import chart_style as style
+from inparallel.records.reader import (
     MachineData,
     Row,
     by_machine,

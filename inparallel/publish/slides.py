@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from inparallel import prerequisites
+from inparallel.build import prerequisites
 from inparallel.console import stage
 from inparallel.errors import UserError
 from inparallel.paths import REPO
@@ -193,7 +193,8 @@ def missing_charts(markdown: str, charts_dir: Path = CHARTS_DIR) -> list[str]:
 def inline_charts(markdown: str, charts_dir: Path = CHARTS_DIR) -> str:
     """Turn every ``![alt](chart:NAME)`` into an ``<img>`` holding the SVG as a data URI.
 
-    An empty alt takes the chart's own description from ``inparallel.charts``, as the site does.
+    An empty alt takes the chart's own description from ``inparallel.publish.charts``, as the
+    site does.
     A raw ``<img>`` rather than Markdown: markdown-it refuses ``data:image/svg+xml`` links.
     """
     missing = missing_charts(markdown, charts_dir)
@@ -211,7 +212,7 @@ def inline_charts(markdown: str, charts_dir: Path = CHARTS_DIR) -> str:
 
 def chart_alt(name: str) -> str:
     """The description the site gives chart ``name`` (its alt text there too)."""
-    from inparallel import charts  # matplotlib is slow to import: only when a chart is used
+    from inparallel.publish import charts  # matplotlib is slow to import: only when a chart is used
 
     return next((chart.alt for chart in charts.CHARTS if chart.name == name), name)
 
@@ -225,7 +226,7 @@ def _missing_charts_message(names: list[str], charts_dir: Path) -> str:
 
 def _demo_commands(names: list[str]) -> list[str]:
     """``invoke demo NAME`` for the demos whose data the charts ``names`` are drawn from."""
-    from inparallel import charts  # matplotlib is slow to import: only on this error path
+    from inparallel.publish import charts  # matplotlib is slow to import: only on this error path
 
     known = {chart.name: chart.demo for chart in charts.CHARTS}
     return list(dict.fromkeys(f"invoke demo {known.get(name, '?')}" for name in names))

@@ -20,11 +20,12 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from inparallel import paths, prerequisites, sources
-from inparallel.catalog import Variant
+from inparallel import paths
+from inparallel.build import prerequisites, sources
+from inparallel.build.catalog import Variant
+from inparallel.build.interpreters import InterpreterInfo, probe
 from inparallel.console import Stage, console, fmt_duration, stage
 from inparallel.errors import UserError
-from inparallel.interpreters import InterpreterInfo, probe
 
 BUILD_INFO = "build-info.json"
 LOG_TAIL_LINES = 25
@@ -330,7 +331,7 @@ def build_all(source: Path | None = None, jobs: int | None = None) -> None:
     3.12's source is not on every mirror, for instance; the failures are listed at the end
     and make the whole command fail, but do not stop the variants after them.
     """
-    from inparallel.catalog import load
+    from inparallel.build.catalog import load
 
     failed = []
     for variant in load().values():

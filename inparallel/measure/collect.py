@@ -7,11 +7,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from inparallel import build, catalog, provenance, store
+from inparallel.build import builder, catalog
+from inparallel.build.discovery import Located, locate
 from inparallel.console import console
-from inparallel.discovery import Located, locate
 from inparallel.errors import UserError
-from inparallel.runner import run_demo
+from inparallel.measure import provenance
+from inparallel.measure.runner import run_demo
+from inparallel.records import store
 
 DEFAULT_TIMEOUT_S = 600.0
 
@@ -56,7 +58,7 @@ def ensure(names: list[str], build_missing: bool = True) -> list[Located]:
     for variant in catalog.resolve_all(names):
         found = locate(variant)
         if found.status == "missing" and build_missing:
-            build.build(variant)
+            builder.build(variant)
             found = locate(variant)
         if found.status == "missing":
             raise UserError(f"{variant.name} is not available; run: invoke build {variant.name}")

@@ -6,7 +6,7 @@
 - ``generated/figure-<chart>.md``: a chart for the main pages, with its caption, or a plain
   "no measurement yet" note with the command that produces one;
 - ``generated/results-<chart>.md``: the same chart for every machine measured, side by side;
-- ``generated/number-<fact>.md`` and ``generated/numbers.json``: numbers quoted in the prose;
+- ``generated/number-<fact>.md`` and ``generated/quotes.json``: numbers quoted in the prose;
 - ``generated/code-<approach>.md``: the demo functions of one approach, included from ``demos/``
   (by line range, so the page always shows the code as it is);
 - ``generated/data-files.md``: every committed data file.
@@ -28,8 +28,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from inparallel import charts, diagrams, numbers
-from inparallel.chart_data import MachineData, load
+from inparallel.publish import charts, diagrams, quotes
+from inparallel.records.reader import MachineData, load
 
 if TYPE_CHECKING:  # MkDocs is a docs extra; the charts task must run without it
     from mkdocs.config.defaults import MkDocsConfig
@@ -62,7 +62,7 @@ def _write(path: Path, text: str) -> None:
 def _no_data(chart: charts.Chart) -> str:
     return (
         f'!!! info "No measurement committed yet"\n\n'
-        f"    {numbers.missing(chart.demo)} This chart ({chart.alt.lower()}) is then drawn "
+        f"    {quotes.missing(chart.demo)} This chart ({chart.alt.lower()}) is then drawn "
         f"from it by `invoke charts`.\n"
     )
 
@@ -174,7 +174,7 @@ def generate(data_dir: Path, docs_dir: Path, demos_dir: Path | None = None) -> l
     diagrams.draw_all(docs_dir / diagrams.DIAGRAMS_DIR.relative_to("docs"))
     out_dir = docs_dir / GENERATED
     snippets = _figures(drawn)
-    facts = numbers.facts(data_dir)
+    facts = quotes.facts(data_dir)
     for key, sentences in facts.items():
         snippets[f"number-{key}"] = (
             sentences[0] if len(sentences) == 1 else "".join(f"- {s}\n" for s in sentences)
@@ -184,7 +184,7 @@ def generate(data_dir: Path, docs_dir: Path, demos_dir: Path | None = None) -> l
     snippets["data-files"] = _data_files(data_dir)
     for name, text in snippets.items():
         _write(out_dir / f"{name}.md", text.rstrip("\n") + "\n")
-    _write(out_dir / "numbers.json", json.dumps(facts, indent=2, sort_keys=True) + "\n")
+    _write(out_dir / "quotes.json", json.dumps(facts, indent=2, sort_keys=True) + "\n")
     # Snippets of charts that no longer exist would go stale silently; remove them.
     for old in out_dir.glob("*.md"):
         if old.stem not in snippets:

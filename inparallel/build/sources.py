@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlparse
 
-from inparallel.catalog import Variant
+from inparallel.build.catalog import Variant
 from inparallel.errors import UserError
 
 PYTHON_ORG = "https://www.python.org/ftp/python"

@@ -1,0 +1,1 @@
+"""Analysis: statistics over stored runs and the findings every claim rests on."""

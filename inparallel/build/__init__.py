@@ -1,0 +1,1 @@
+"""Build: the catalog of CPython variants, verified sources, builds from source, discovery."""

@@ -1,0 +1,1 @@
+"""Publish: charts, quoted numbers, the site's MkDocs hook and the slide deck."""
