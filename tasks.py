@@ -89,28 +89,19 @@ def variants(c):
     help={
         "name": "the demo to run: nogil (the headline), cpu, overhead, startup, memory, ...",
         "workers": "comma-separated worker counts (default: 1, 2, 4 ... all cores)",
-        "repeats": "timed repeats per measurement (default 5; 1 with --quick)",
+        "repeats": "the most timed repeats per point (default: the demo's adaptive rule)",
         "quick": "small sizes for a smoke test; results are real but not charted",
+        "stage": "the talk's size (fixed work per worker, fits its slide's slot); "
+                 "stored in build/stage-data/, not data/",
     },
 )
 @_friendly
-def demo(c, name, workers="", repeats=0, quick=False):
+def demo(c, name, workers="", repeats="", quick=False, stage=False):
     """Run one demo under its variants, show it live and store it in data/."""
-    from inparallel.measure import live, provenance, suite
+    from inparallel.measure import suite
 
-    suite.spec_for(name)
-    counts = [int(n) for n in _names(workers)] if workers else None
-    if counts is not None and (not counts or min(counts) < 1):
-        raise UserError("--workers takes positive counts such as 1,2,4", code=2)
-    command = " ".join(["invoke demo", *sys.argv[sys.argv.index(name):]]) if name in sys.argv \
-        else f"invoke demo {name}"
-    if name == "nogil":
-        counts = counts or live.default_workers(provenance.usable_cpus())
-        live.run(counts, repeats or None, quick, command)
-        return
-    args = (["--workers", ",".join(map(str, counts))] if counts else []) + (
-        ["--repeats", str(repeats)] if repeats else [])
-    suite.run(name, args, quick, command)
+    # Every option is checked before anything is built or run.
+    suite.run(suite.parse_options(name, workers, repeats, quick=quick, stage=stage))
 
 
 @task(help={"quick": "a small smoke run of every demo (for CI)"})
@@ -120,6 +111,16 @@ def bench(c, quick=False):
     from inparallel.measure import suite
 
     suite.bench(quick)
+
+
+@task(help={"deck": "the slides to rehearse (default: slides/talk.md)",
+            "dry_run": "check the deck, the slots and the fallback charts; run no demo"})
+@_friendly
+def rehearse(c, deck="slides/talk.md", dry_run=False):
+    """Run every live demo of the deck in slide order at stage size, timed against its slot."""
+    from inparallel.measure import rehearse as rehearsal
+
+    rehearsal.main(Path(deck), dry_run=dry_run)
 
 
 

@@ -1,111 +1,162 @@
-"""The headline live demo: the same CPU-bound threads on 3.14 (GIL) and 3.14t (free-threaded)."""
+"""The headline live demo's view: a table that fills in as points arrive, per-core CPU bars
+under it, and a verdict read back from the stored file.
+
+``suite.run`` does the running and storing, exactly as for any other demo; this module only
+shows it. Every number on screen comes from ``inparallel.analysis.metrics``, the same rules
+the charts and the site's sentences use.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from rich.console import Group
 from rich.live import Live
 from rich.table import Table
 
+from inparallel.analysis import formatting, metrics
 from inparallel.console import console
-from inparallel.measure import collect
+from inparallel.measure import provenance
+from inparallel.measure.cpu_monitor import CpuMonitor, render_bars
 from inparallel.paths import REPO
-from inparallel.records import reader, store
 
-DEMO = "nogil"
-TITLE = "CPU-bound threads: GIL build vs free-threaded build"
-VARIANTS = ["3.14", "3.14t"]
+if TYPE_CHECKING:
+    from inparallel.measure.collect import Target
+    from inparallel.measure.suite import DemoOptions, DemoSpec
 
-
-def default_workers(cores: int) -> list[int]:
-    """1, 2, 4 ... up to ``cores``, ``cores`` included (same rule as demos/harness.py)."""
-    counts, n = [], 1
-    while n < cores:
-        counts.append(n)
-        n *= 2
-    return [*counts, cores]
+WIDTH = 80  # a projector-sized terminal; piped output is 80 columns too
 
 
-def _table(counts: list[int], medians: dict[str, dict[int, float]], correct: bool) -> Table:
-    table = Table(title=TITLE, title_justify="left")
-    table.add_column("threads", justify="right")
-    for name in VARIANTS:
-        table.add_column(f"{name} time", justify="right")
-        table.add_column(f"{name} speedup", justify="right")
+@dataclass(frozen=True)
+class LivePoint:
+    """One row as it arrives, in the shape ``metrics`` reads (one run, so no range yet)."""
+
+    variant: str
+    label: str
+    workload: str
+    strategy: str
+    workers: int
+    unit: str
+    median: float | None
+    ok: bool
+    low: float | None = None
+    high: float | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, label: str, row: dict) -> LivePoint:
+        """A point from the demo's JSON row, as ``collect`` hands it to the view."""
+        ok = bool(row["available"]) and row["error"] is None and row["median"] is not None
+        return cls(variant=label.split()[0], label=label, workload=row["workload"],
+                   strategy=row["strategy"], workers=row["workers"], unit=row["unit"],
+                   median=row["median"], ok=ok, low=row.get("ci_low"), high=row.get("ci_high"),
+                   params=row.get("params") or {})
+
+
+def table(title: str, labels: list[str], counts: list[int],
+          points: Mapping[str, list[LivePoint]], correct: bool = True) -> Table:
+    """Threads down, each variant's time and speedup across; fits 80 columns."""
+    grid = Table(title=title, title_justify="left", width=None)
+    grid.add_column("threads", justify="right", no_wrap=True)
+    for label in labels:
+        grid.add_column(f"{label}\ntime", justify="right", no_wrap=True)
+        grid.add_column(f"{label}\nspeedup", justify="right", no_wrap=True)
+    curves = {label: metrics.speedups(points.get(label, [])) for label in labels}
     for n in counts:
         cells = [str(n)]
-        for name in VARIANTS:
-            t = medians[name].get(n)
-            t1 = medians[name].get(1)
-            cells.append(f"{t:.3g} s" if t else "…")
-            cells.append(f"{n * t1 / t:.2f}x" if t and t1 else "")
-        table.add_row(*cells)
-    table.caption = "speedup = work per second over 1 thread; ideal = thread count"
+        for label in labels:
+            timed = {p.workers: p for p in points.get(label, []) if p.ok}
+            cells.append(formatting.seconds(timed[n].median) if n in timed else "…")
+            cells.append(formatting.times(curves[label][n].value) if n in curves[label] else "")
+        grid.add_row(*cells)
+    grid.caption = "speedup: work per second over 1 thread; ideal = threads"
     if not correct:
-        table.caption += "  [red]WRONG ANSWER in a run[/]"
-    return table
+        grid.caption += "\n[red]WRONG ANSWER in a run[/]"
+    return grid
 
 
-def verdict(path: Path) -> str:
-    """One sentence for the speaker, read back from the stored file: each build's speedup."""
-    measurement = reader.read(path, quick=True)
-    assert measurement is not None
-    gil = {run["variant"]: run["gil_enabled_at_end"] for run in store.read(path)["runs"]}
-    parts, top = [], 0
-    for variant in VARIANTS:
-        rows = [r for r in measurement.rows if r.variant == variant and r.strategy == "threads"]
-        speedups = reader.speedups(rows)
-        if not speedups:
-            return f"{variant} produced no measurement; see the errors above"
-        top = max(speedups)
-        parts.append(f"{variant} (GIL {'on' if gil[variant] else 'off'}) {speedups[top]:.2f}x")
-    return f"At {top} threads, throughput over 1 thread: " + ", ".join(parts)
+class LiveTable:
+    """The nogil demo's live view; ``with LiveTable(...) as on_row`` while ``collect`` runs."""
+
+    def __init__(self, spec: DemoSpec, options: DemoOptions, targets: list[Target]) -> None:
+        from inparallel.measure.suite import default_workers
+
+        self.title = spec.title
+        self.labels = [t.label for t in targets]
+        self.counts = list(options.workers or default_workers(provenance.usable_cpus()))
+        self.points: dict[str, list[LivePoint]] = {label: [] for label in self.labels}
+        self.correct = True
+        self.monitor = CpuMonitor()
+        self.running = True
+        self._live = Live(get_renderable=self.render, console=console, refresh_per_second=4)
+
+    def render(self) -> Group | Table:
+        """The table, with the CPU bars under it while the demo runs (only in a terminal:
+        piped output gets the final table once, and bars of an idle machine would mislead)."""
+        grid = table(self.title, self.labels, self.counts, self.points, self.correct)
+        if self.running and console.is_terminal:
+            return Group(grid, render_bars(self.monitor.current(), min(WIDTH, console.width)))
+        return grid
+
+    def on_row(self, label: str, row: dict) -> None:
+        """Take one measured row from ``collect``."""
+        self.points.setdefault(label, []).append(LivePoint.from_row(label, row))
+        self.correct &= row["correct"] is not False
+        self._live.refresh()
+
+    def __enter__(self) -> Callable[[str, dict], None]:
+        self._live.start()
+        return self.on_row
+
+    def __exit__(self, *exc: object) -> None:
+        self.running = False
+        self._live.stop()
 
 
-def run(workers: list[int], repeats: int | None, quick: bool, command: str) -> tuple[dict, Path]:
-    """Make sure both builds exist, run the demo with a live table, store it; return both."""
-    targets = [collect.Target(found) for found in collect.ensure(VARIANTS)]
-    collect.warn_if_busy()
-    medians: dict[str, dict[int, float]] = {name: {} for name in VARIANTS}
-    state = {"correct": True}
-    extra = ["--repeats", str(repeats)] if repeats else []
+def verdict(path: Path) -> list[str]:
+    """The speaker's summary, read back from the stored file: each build's speedup at the
+    most threads, one short line each (so that no line wraps inside a number at 80 columns)."""
+    from inparallel.analysis import stats
+    from inparallel.records import load
 
-    with Live(_table(workers, medians, True), console=console, refresh_per_second=4) as live:
+    record = load.read(path)
+    gil = {run.variant: run.gil_enabled_at_end for run in record.runs if not run.env}
+    (result,) = stats.aggregate([record])
+    lines = []
+    for variant in gil:
+        curve = metrics.at_most_workers(metrics.thread_speedups(result, variant))
+        if curve is None:
+            lines.append(f"  {variant}: no measurement; see the errors above")
+            continue
+        n, speedup = curve
+        state = {True: "GIL on", False: "GIL off", None: "GIL unknown"}[gil[variant]]
+        lines.append(f"  {variant} ({state}): {formatting.times(speedup.value)} at {n} threads")
+    return ["Throughput over 1 thread:", *lines]
 
-        def on_row(variant: str, row: dict) -> None:
-            if row["median"] is not None:
-                medians[variant][row["workers"]] = row["median"]
-            state["correct"] &= row["correct"] is not False
-            live.update(_table(workers, medians, state["correct"]))
 
-        record = collect.collect(
-            DEMO, TITLE, targets,
-            [["--workers", str(n), *extra] for n in workers],
-            quick=quick, command=command,
-            settings={"workers": workers, "repeats": repeats or (1 if quick else 5)},
-            on_row=on_row,
-        )
-    path = store.write(record)
-    console.print(f"[bold]{verdict(path)}[/]")
-    console.print(f"stored: {path}", soft_wrap=True)
+def after_run(path: Path) -> None:
+    """Print the verdict and draw the chart of the run just stored."""
+    for line in verdict(path):
+        console.print(line, style="bold", soft_wrap=True)
     for chart in draw_chart(path):
         console.print(f"chart: {chart}", soft_wrap=True)
-    return record, path
 
 
 def draw_chart(path: Path) -> list[Path]:
     """Draw the scaling chart from the stored file alone; return the SVGs (light, dark).
 
-    A full run's chart goes where the site takes it from; a --quick run's, which the site
-    never shows, goes to build/charts/ so that it cannot replace a real one.
+    A full run's chart goes where the site takes it from; a --quick or --stage run's, which
+    the site never shows, goes to build/charts/ so that it cannot replace a real one.
     """
     from inparallel.publish import charts
 
     quick = path.name.endswith("_quick.json")
-    # The site shows the latest full run of each machine; a smoke run's chart goes elsewhere.
-    out = REPO / ("build/charts" if quick else "docs/assets/charts")
+    in_data = REPO / "data" in path.resolve().parents
+    out = REPO / ("docs/assets/charts" if in_data and not quick else "build/charts")
     drawn = charts.draw_all(path.parent.parent, out, only=["nogil-scaling"], quick=quick)
     drawn = [d for d in drawn if path.resolve() in {f.resolve() for f in d.data.files}]
     return [out / f"{d.stem}-{theme}.svg" for d in drawn for theme in ("light", "dark")]
-
-

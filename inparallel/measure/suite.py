@@ -1,7 +1,20 @@
-"""The demo suite: which demos exist, what each runs under, and `invoke bench` over all."""
+"""The demo suite: which demos exist, the options of a run, and the one path that runs them.
+
+``invoke demo NAME`` and ``invoke bench`` both call ``run`` with a ``DemoOptions``, so the same
+options always give the same stored ``settings`` and ``command``, and that command is exactly
+what reproduces the file. ``invoke demo nogil`` is that path with a live table on top.
+
+Stage runs (``--stage``: fixed work per worker, sized for a talk's slot) are rehearsals and
+performances, not evidence: they are stored under ``build/stage-data/`` (``$INPARALLEL_STAGE_DATA``
+moves it), never in ``data/``, so a run on stage cannot replace a chart's measurements.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,10 +24,17 @@ from inparallel.build import catalog
 from inparallel.build.discovery import discover_all
 from inparallel.console import console
 from inparallel.errors import UserError
-from inparallel.measure import collect
+from inparallel.measure import collect, provenance
 from inparallel.measure.collect import Target
 from inparallel.measure.runner import demo_script
+from inparallel.paths import REPO
 from inparallel.records import store
+
+STAGE_DATA_ENV = "INPARALLEL_STAGE_DATA"
+# Far above any machine's useful count, low enough that a typo (10000) is caught before a
+# demo tries to start that many processes.
+MAX_WORKERS = 512
+MAX_REPEATS = 1000
 
 
 @dataclass(frozen=True)
@@ -23,6 +43,9 @@ class DemoSpec:
 
     ``variants`` None means every variant available here. ``extra_env`` adds runs of a
     variant under an extra environment (a free-threaded build with ``PYTHON_GIL=1``).
+    ``point_per_process`` runs one process per worker count, so that the variants alternate
+    point by point (drift on a shared machine hits both alike); ``build_missing`` lets
+    ``invoke demo`` build its variants first (the README's first command relies on it).
     """
 
     name: str
@@ -30,6 +53,9 @@ class DemoSpec:
     variants: tuple[str, ...] | None = None
     extra_env: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     timeout_s: float = 900.0
+    point_per_process: bool = False
+    build_missing: bool = False
+    live: bool = False
 
 
 # The free-threaded builds again with their GIL switched back on, to separate the cost
@@ -39,7 +65,8 @@ GIL_ON = tuple((name, (("PYTHON_GIL", "1"),)) for name in ("3.13t", "3.14t", "3.
 REGISTRY: dict[str, DemoSpec] = {
     spec.name: spec
     for spec in (
-        DemoSpec("nogil", "CPU-bound threads: GIL build vs free-threaded build", ("3.14", "3.14t")),
+        DemoSpec("nogil", "CPU-bound threads: GIL build vs free-threaded build", ("3.14", "3.14t"),
+                 point_per_process=True, build_missing=True, live=True),
         # cpu, overhead, startup, memory
         DemoSpec("cpu", "CPU-bound scaling: every strategy, 1..N workers", timeout_s=400),
         DemoSpec("overhead", "Free-threaded single-thread cost", extra_env=GIL_ON, timeout_s=200),
@@ -54,12 +81,114 @@ REGISTRY: dict[str, DemoSpec] = {
 }
 
 
+def known_demos() -> list[str]:
+    """The demos that have a script in demos/."""
+    return [name for name in REGISTRY if demo_script(name).exists()]
+
+
 def spec_for(name: str) -> DemoSpec:
     """The demo called ``name``; an unknown one is a usage error listing the known demos."""
     if name not in REGISTRY or not demo_script(name).exists():
-        known = ", ".join(n for n in REGISTRY if demo_script(n).exists())
-        raise UserError(f"unknown demo {name!r}; known demos: {known}", code=2)
+        raise UserError(f"unknown demo {name!r}; known demos: {', '.join(known_demos())}", code=2)
     return REGISTRY[name]
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    """The options that define a run of one demo; ``settings`` and ``command`` derive from them.
+
+    ``workers`` and ``repeats`` None mean the demo's own defaults (1, 2, 4 ... all usable
+    cores; its adaptive repeats), which the machine key of a record pins down.
+    """
+
+    name: str
+    workers: tuple[int, ...] | None = None
+    repeats: int | None = None
+    quick: bool = False
+    stage: bool = False
+
+    @property
+    def size(self) -> str:
+        """The demo's workload size: ``full``, ``quick`` or ``stage`` (demos/harness.py)."""
+        return "quick" if self.quick else "stage" if self.stage else "full"
+
+    @property
+    def settings(self) -> dict:
+        """What a record stores as its ``settings``: identical for demo and bench."""
+        return {"size": self.size, "workers": list(self.workers) if self.workers else None,
+                "repeats": self.repeats}
+
+    @property
+    def command(self) -> str:
+        """The exact command that reproduces a record made with these options."""
+        parts = ["invoke demo", self.name]
+        if self.workers:
+            parts.append("--workers " + ",".join(map(str, self.workers)))
+        if self.repeats:
+            parts.append(f"--repeats {self.repeats}")
+        if self.size != "full":
+            parts.append(f"--{self.size}")
+        return " ".join(parts)
+
+    def arg_sets(self, spec: DemoSpec, cores: int) -> list[list[str]]:
+        """The demo script's arguments, one list per process (``--quick`` is collect's)."""
+        common = (["--repeats", str(self.repeats)] if self.repeats else []) + (
+            ["--stage"] if self.stage else [])
+        if spec.point_per_process:
+            return [["--workers", str(n), *common] for n in self.workers or default_workers(cores)]
+        workers = ["--workers", ",".join(map(str, self.workers))] if self.workers else []
+        return [[*workers, *common]]
+
+
+def default_workers(cores: int) -> list[int]:
+    """1, 2, 4 ... up to ``cores``, ``cores`` included (same rule as demos/harness.py)."""
+    counts, n = [], 1
+    while n < cores:
+        counts.append(n)
+        n *= 2
+    return [*counts, cores]
+
+
+def _parse_workers(text: str) -> tuple[int, ...] | None:
+    names = [part for part in re.split(r"[,\s]+", text.strip()) if part]
+    if not names:
+        return None
+    bad = [part for part in names if not re.fullmatch(r"[0-9]+", part)
+           or not 1 <= int(part) <= MAX_WORKERS]
+    if bad:
+        raise UserError(f"--workers {text!r}: {bad[0]!r} is not a worker count; give whole "
+                        f"numbers from 1 to {MAX_WORKERS}, e.g. --workers 1,2,4", code=2)
+    counts = tuple(int(part) for part in names)
+    if len(set(counts)) != len(counts):
+        raise UserError(f"--workers {text!r} repeats a count; give each once, e.g. "
+                        "--workers 1,2,4", code=2)
+    return counts
+
+
+def _parse_repeats(text: str | int) -> int | None:
+    text = str(text).strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"[0-9]+", text) or not 1 <= int(text) <= MAX_REPEATS:
+        raise UserError(f"--repeats {text!r} is not a repeat count; give a whole number from 1 "
+                        f"to {MAX_REPEATS}, e.g. --repeats 5 (or leave it out)", code=2)
+    return int(text)
+
+
+def parse_options(name: str, workers: str = "", repeats: str | int = "", quick: bool = False,
+                  stage: bool = False) -> DemoOptions:
+    """Check a demo's options before any work starts; a bad one is one line naming the fix."""
+    spec_for(name)
+    if quick and stage:
+        raise UserError("--quick (a smoke test) and --stage (the talk's size) exclude each "
+                        "other; choose one", code=2)
+    return DemoOptions(name, _parse_workers(workers), _parse_repeats(repeats), quick, stage)
+
+
+def stage_data_dir() -> Path:
+    """Where stage runs are stored: build/stage-data/, or ``$INPARALLEL_STAGE_DATA``."""
+    override = os.environ.get(STAGE_DATA_ENV)
+    return Path(override) if override else REPO / "build" / "stage-data"
 
 
 def targets_for(spec: DemoSpec, available: list | None = None) -> list[Target]:
@@ -76,7 +205,7 @@ def targets_for(spec: DemoSpec, available: list | None = None) -> list[Target]:
 def _detail(params: dict) -> str:
     """The parameter that tells rows of one workload apart: a module, a payload size."""
     if "module" in params:
-        return str(params["module"])
+        return str(params["module"])[:10]
     if "size_bytes" in params:
         size = float(params["size_bytes"])
         for unit in ("B", "KB", "MB", "GB"):
@@ -86,55 +215,91 @@ def _detail(params: dict) -> str:
     return ""
 
 
-def _print_row(label: str, row: dict) -> None:
+def format_row(label: str, row: dict) -> str:
+    """One result as a line of at most 80 columns (a reason or error may run longer)."""
+    head = (f"{label[:16]:<16} {row['workload'][:12]:<12} {_detail(row['params']):<10} "
+            f"{row['strategy'][:20]:<20} x{row['workers']:<3}")
     if not row["available"]:
-        outcome = f"[yellow]not available[/]: {row['reason']}"
-    elif row["error"]:
-        outcome = f"[red]error[/]: {row['error']}"
-    else:
-        check = {True: "[green]✓[/]", False: "[red]✗ wrong answer[/]", None: ""}[row["correct"]]
-        outcome = f"median {row['median']:.4g} {row['unit']} {check}"
-    console.print(
-        f"  {label:<20} {row['workload']:<14} {_detail(row['params']):<12} "
-        f"{row['strategy']:<22} x{row['workers']:<3} {outcome}"
-    )
+        return f"{head} [yellow]n/a[/]: {row['reason']}"
+    if row["error"]:
+        return f"{head} [red]error[/]: {row['error']}"
+    check = {True: "[green]✓[/]", False: "[red]✗ wrong[/]", None: ""}[row["correct"]]
+    return f"{head} {row['median']:.4g} {row['unit']} {check}".rstrip()
 
 
-def run(name: str, args: list[str], quick: bool, command: str,
-        available: list | None = None, on_row=_print_row) -> Path:
-    """Run one demo under all of its available variants and store the record."""
-    spec = spec_for(name)
-    if available is None:  # a single demo; `bench` checks once, before its own load starts
-        collect.warn_if_busy()
+def _print_row(label: str, row: dict) -> None:
+    # soft_wrap: a long reason runs on rather than being folded inside a word or number.
+    console.print(format_row(label, row), soft_wrap=True)
+
+
+RowView = Callable[[DemoSpec, DemoOptions, list[Target]], AbstractContextManager]
+
+
+def _rows_view(spec: DemoSpec, options: DemoOptions, targets: list[Target]):
+    return nullcontext(_print_row)
+
+
+def _targets(spec: DemoSpec, available: list | None) -> list[Target]:
+    if available is None and spec.build_missing and spec.variants:
+        return [Target(found) for found in collect.ensure(list(spec.variants))]
     targets = targets_for(spec, available)
     if not targets:
-        raise UserError(f"no variant for {name} is available; run: invoke build --all")
+        wanted = ",".join(spec.variants) if spec.variants else "all"
+        raise UserError(f"no variant for {spec.name} is available; run: invoke build {wanted}")
+    return targets
+
+
+def run(options: DemoOptions, available: list | None = None, live: bool = True) -> Path:
+    """Run one demo under its variants, store the record, return its path.
+
+    ``available`` (from ``bench``) skips the build step and the busy check, done once there.
+    ``live`` shows a demo's live view (the nogil table and CPU bars) instead of plain rows;
+    the record is the same either way.
+    """
+    spec = spec_for(options.name)
+    targets = _targets(spec, available)
+    if available is None:
+        collect.warn_if_busy()
     console.print(f"[bold]{spec.title}[/]: " + ", ".join(t.label for t in targets))
-    record = collect.collect(
-        name, spec.title, targets, [args], quick=quick, command=command,
-        settings={"args": args}, timeout_s=spec.timeout_s, on_row=on_row,
-    )
-    path = store.write(record)
+    view: RowView = _rows_view
+    if live and spec.live:
+        from inparallel.measure import live as live_view
+
+        view = live_view.LiveTable
+    arg_sets = options.arg_sets(spec, provenance.usable_cpus())
+    with view(spec, options, targets) as on_row:
+        record = collect.collect(
+            spec.name, spec.title, targets, arg_sets, quick=options.quick,
+            command=options.command, settings=options.settings, timeout_s=spec.timeout_s,
+            on_row=on_row,
+        )
+    path = store.write(record, stage_data_dir() if options.stage else None)
     console.print(f"stored: {path}", soft_wrap=True)
+    if live and spec.live:
+        live_view.after_run(path)
     return path
 
 
 def bench(quick: bool, names: list[str] | None = None) -> list[Path]:
-    """Every demo under every available variant, with an overall progress bar and ETA."""
+    """Every demo under every available variant, with an overall progress bar and ETA.
+
+    Each demo runs through ``run`` with the options ``invoke demo NAME [--quick]`` has, so
+    its file is the one that command would store.
+    """
     collect.warn_if_busy()
     available = discover_all()
     missing = [found.variant.name for found in available if found.status == "missing"]
     if missing:
         console.print(f"[yellow]not available here (skipped):[/] {', '.join(missing)}")
-    specs = [spec_for(n) for n in (names or [n for n in REGISTRY if demo_script(n).exists()])]
+    plan = [parse_options(name, quick=quick) for name in (names or known_demos())]
     stored = []
     columns = (TextColumn("{task.description}"), BarColumn(),
                TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console) as progress:
-        overall = progress.add_task("bench", total=len(specs))
-        for spec in specs:
-            progress.update(overall, description=f"bench: {spec.name}")
-            command = f"invoke demo {spec.name}" + (" --quick" if quick else "")
-            stored.append(run(spec.name, [], quick, command, available))
+        overall = progress.add_task("bench", total=len(plan))
+        for options in plan:
+            progress.update(overall, description=f"bench: {options.name}")
+            # No live view: rich allows one live display at a time, and the bar is one.
+            stored.append(run(options, available, live=False))
             progress.advance(overall)
     return stored
