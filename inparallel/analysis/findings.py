@@ -1,0 +1,408 @@
+"""Every claim that rests on a measurement, bound to the data that supports it.
+
+A ``Finding`` is a name, a sentence template, the demo whose aggregated data it reads, a
+predicate over that data (``check``: holds, fails or no-data, with the numbers it used) and
+the pages and slides that quote it. Pages include ``docs/generated/finding-<name>.md`` (written
+by ``inparallel.publish.claims``), the deck ``<!-- include: docs/generated/finding-<name>.md -->``.
+
+A sentence says what the data support. If a check fails on committed data, the sentence is
+wrong, not the data: ``invoke docs`` stops and names the finding, the machine and the numbers.
+Predicates use the medians across runs; the ranges are shown beside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from inparallel.analysis import formatting as fmt
+from inparallel.analysis import metrics as m
+
+Status = Literal["holds", "fails", "no-data"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a check found on one machine's data: its status, the numbers for the sentence, and
+    the condition it tested written out with those numbers (shown when it fails)."""
+
+    status: Status
+    numbers: Mapping[str, str] = field(default_factory=dict)
+    condition: str = ""
+
+    @classmethod
+    def no_data(cls, why: str) -> Verdict:
+        """The data needed are not in this machine's files."""
+        return cls("no-data", {}, why)
+
+    @classmethod
+    def of(cls, ok: bool, numbers: Mapping[str, str], condition: str) -> Verdict:
+        """``holds`` when ``ok``, else ``fails``."""
+        return cls("holds" if ok else "fails", dict(numbers), condition)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A named claim: its sentence, its demo, its predicate, where it is used."""
+
+    name: str
+    demo: str
+    template: str
+    check: Callable[[m.ResultLike], Verdict]
+    used_in: tuple[str, ...] = ()
+
+    def sentence(self, verdict: Verdict) -> str:
+        """The sentence with this machine's numbers filled in."""
+        return self.template.format(**verdict.numbers)
+
+
+# --- the checks ----------------------------------------------------------------------------------
+
+
+def _enough_speedup(speedup: m.Estimate, workers: int) -> bool:
+    """At least half of the ideal extra throughput: 1.5 on 2 workers, 2.5 on 4."""
+    return speedup.value >= 1 + 0.5 * (workers - 1)
+
+
+#: Below this, a speedup is "no speed-up" (noise and switching included).
+FLAT = 1.25
+
+
+def nogil_threads_scale(result: m.ResultLike) -> Verdict:
+    """Free-threaded threads gain on CPU-bound work; GIL threads do not."""
+    gil, free = m.focus_pair(result)
+    if gil is None or free is None:
+        return Verdict.no_data("needs a GIL build and a free-threaded build")
+    top_free = m.at_most_workers(m.thread_speedups(result, free))
+    top_gil = m.at_most_workers(m.thread_speedups(result, gil))
+    if not top_free or not top_gil or top_free[0] < 2:
+        return Verdict.no_data("needs threads at 1 and at 2 or more workers")
+    n, fx = top_free
+    gx = top_gil[1]
+    numbers = {"n": str(n), "free": free, "gil": gil,
+               "free_x": fmt.ranged(fx), "gil_x": fmt.ranged(gx)}
+    need = 1 + 0.5 * (n - 1)
+    return Verdict.of(_enough_speedup(fx, n) and gx.value < FLAT, numbers,
+                      f"{free} {fmt.times(fx.value)} >= {fmt.times(need)} and "
+                      f"{gil} {fmt.times(gx.value)} < {fmt.times(FLAT)} at {n} threads")
+
+
+def _top(curves: Mapping[tuple[str, str], Mapping[int, m.Estimate]], label: str | None,
+         strategy: str) -> tuple[int, m.Estimate] | None:
+    return m.at_most_workers(curves.get((label or "", strategy), {}))
+
+
+def cpu_parallel_strategies(result: m.ResultLike) -> Verdict:
+    """Sub-interpreters and processes gain on the GIL build, GIL threads do not."""
+    gil, free = m.focus_pair(result)
+    curves = m.strategy_curves(result, "numeric")
+    sub, fork = _top(curves, gil, "subinterpreters"), _top(curves, gil, "processes-fork")
+    threads, free_threads = _top(curves, gil, "threads"), _top(curves, free, "threads")
+    if not (sub and fork and threads and free_threads) or threads[0] < 2:
+        return Verdict.no_data("needs numeric work under every strategy at 2 or more workers")
+    n = threads[0]
+    numbers = {"n": str(n), "gil": gil, "free": free,
+               "sub_x": fmt.ranged(sub[1]), "fork_x": fmt.ranged(fork[1]),
+               "threads_x": fmt.ranged(threads[1]), "free_threads_x": fmt.ranged(free_threads[1])}
+    ok = (all(_enough_speedup(s[1], n) for s in (sub, fork, free_threads))
+          and threads[1].value < FLAT)
+    return Verdict.of(ok, numbers,
+                      f"sub-interpreters {fmt.times(sub[1].value)}, fork "
+                      f"{fmt.times(fork[1].value)}, {free} threads "
+                      f"{fmt.times(free_threads[1].value)} each >= "
+                      f"{fmt.times(1 + 0.5 * (n - 1))}; {gil} threads "
+                      f"{fmt.times(threads[1].value)} < {fmt.times(FLAT)}")
+
+
+def cpu_objects_scale_less(result: m.ResultLike) -> Verdict:
+    """Free-threaded threads gain less on object-heavy work than on numeric work."""
+    _, free = m.focus_pair(result)
+    numeric = _top(m.strategy_curves(result, "numeric"), free, "threads")
+    objects = _top(m.strategy_curves(result, "objects"), free, "threads")
+    if not numeric or not objects or numeric[0] < 2:
+        return Verdict.no_data("needs free-threaded threads on both workloads")
+    numbers = {"n": str(numeric[0]), "free": free, "objects_x": fmt.ranged(objects[1]),
+               "numeric_x": fmt.ranged(numeric[1])}
+    return Verdict.of(objects[1].value < numeric[1].value, numbers,
+                      f"objects {fmt.times(objects[1].value)} < numeric "
+                      f"{fmt.times(numeric[1].value)}")
+
+
+def _costs(result: m.ResultLike, label: str) -> dict[str, m.Estimate]:
+    return {w: c for (lab, w), c in m.single_thread_cost(result).items() if lab == label}
+
+
+def _listed(costs: Mapping[str, m.Estimate]) -> str:
+    return ", ".join(f"{w} {fmt.percent(c.value)}" for w, c in costs.items())
+
+
+def ft_single_thread_cost(result: m.ResultLike) -> Verdict:
+    """The free-threaded build is slower on one thread, by an amount that depends on the work."""
+    gil, free = m.focus_pair(result)
+    costs = _costs(result, free or "")
+    if not costs:
+        return Verdict.no_data("needs one-thread timings of a free-threaded and its GIL build")
+    worst = max(costs, key=lambda w: costs[w].value)
+    numbers = {"free": free, "gil": gil or m.gil_base(free or ""), "costs": _listed(costs),
+               "low": fmt.percent(min(c.value for c in costs.values())),
+               "high": fmt.percent(costs[worst].value), "worst": worst}
+    return Verdict.of(costs[worst].value > 0, numbers,
+                      f"largest cost {fmt.percent(costs[worst].value)} ({worst}) > 0")
+
+
+def ft_cost_fell(result: m.ResultLike) -> Verdict:
+    """3.14t costs less on one thread than 3.13t did, on every workload."""
+    old, new = _costs(result, "3.13t"), _costs(result, "3.14t")
+    shared = [w for w in old if w in new]
+    if not shared:
+        return Verdict.no_data("needs one-thread timings of 3.13, 3.13t, 3.14 and 3.14t")
+    pairs = ", ".join(f"{w} {fmt.percent(old[w].value)} to {fmt.percent(new[w].value)}"
+                      for w in shared)
+    worse = [w for w in shared if new[w].value >= old[w].value]
+    return Verdict.of(not worse, {"pairs": pairs},
+                      f"3.14t below 3.13t on every workload; not on: {', '.join(worse) or '-'}")
+
+
+def gil_env_no_faster(result: m.ResultLike) -> Verdict:
+    """A free-threaded build with PYTHON_GIL=1 is no faster than the GIL build."""
+    _, free = m.focus_pair(result)
+    label = f"{free} PYTHON_GIL=1"
+    costs = _costs(result, label)
+    if not costs:
+        return Verdict.no_data(f"needs {label} one-thread timings")
+    faster = [w for w, c in costs.items() if c.value < -0.03]
+    numbers = {"label": label, "gil": m.gil_base(free or ""), "costs": _listed(costs)}
+    return Verdict.of(not faster and max(c.value for c in costs.values()) > 0, numbers,
+                      f"no workload more than 3 % faster ({', '.join(faster) or 'none'}) "
+                      f"and one slower: {_listed(costs)}")
+
+
+def startup_order(result: m.ResultLike) -> Verdict:
+    """thread < forked process < sub-interpreter < spawned process, to start one more worker."""
+    gil, _ = m.focus_pair(result)
+    times = m.startup(result, gil or "")
+    order = ["threads", "processes-fork", "subinterpreters", "processes-spawn"]
+    if any(s not in times for s in order):
+        return Verdict.no_data("needs start-up times of threads, fork, sub-interpreters, spawn")
+    numbers = {"gil": gil, **{key: fmt.seconds(times[s].value) for key, s in
+                              zip(("thread", "fork", "sub", "spawn"), order, strict=True)}}
+    values = [times[s].value for s in order]
+    return Verdict.of(values == sorted(values), numbers,
+                      " < ".join(f"{s} {fmt.seconds(times[s].value)}" for s in order))
+
+
+def memory_per_worker(result: m.ResultLike) -> Verdict:
+    """Threads add the least memory; an interpreter-pool worker more than a forked process."""
+    gil, _ = m.focus_pair(result)
+    per = m.memory_per_worker(result, gil or "")
+    keys = {"thread": "threads", "sub": "subinterpreters", "pool": "subinterpreters-pool",
+            "fork": "processes-fork", "spawn": "processes-spawn"}
+    if any(s not in per for s in keys.values()):
+        return Verdict.no_data("needs idle-worker memory of every strategy")
+    numbers = {"gil": gil, **{k: fmt.size(per[s].value) for k, s in keys.items()}}
+    lightest = min(per, key=lambda s: per[s].value)
+    ok = lightest == "threads" and per["subinterpreters-pool"].value > per["processes-fork"].value
+    return Verdict.of(ok, numbers,
+                      f"lightest is {lightest} ({fmt.size(per[lightest].value)}); pool "
+                      f"{numbers['pool']} > fork {numbers['fork']}")
+
+
+TRANSFER_WAYS = ("threads", "subinterpreters-shareable", "subinterpreters-memoryview",
+                 "processes-pickle", "processes-shm")
+
+
+def transfer_cost_grows(result: m.ResultLike) -> Verdict:
+    """Every way of handing bytes to a worker costs more as the payload grows, threads too."""
+    gil, _ = m.focus_pair(result)
+    curves = {s: m.transfer_curve(result, gil or "", "bytes", s) for s in TRANSFER_WAYS}
+    curves = {s: c for s, c in curves.items() if len(c) >= 2}
+    if "threads" not in curves or "processes-pickle" not in curves:
+        return Verdict.no_data("needs bytes round trips of threads and processes at 2+ sizes")
+    sizes = sorted(curves["threads"])
+    grew = {s: m.growth(c) for s, c in curves.items()}
+    thread, pickle = curves["threads"], curves["processes-pickle"]
+    numbers = {"gil": gil, "small": fmt.size(sizes[0]), "large": fmt.size(sizes[-1]),
+               "thread_small": fmt.seconds(thread[sizes[0]].value),
+               "thread_large": fmt.seconds(thread[sizes[-1]].value),
+               "pickle_small": fmt.seconds(pickle[min(pickle)].value),
+               "pickle_large": fmt.seconds(pickle[max(pickle)].value)}
+    flat = [s for s, g in grew.items() if g is None or g.value < 10]
+    return Verdict.of(not flat, numbers,
+                      "every way grew at least tenfold from smallest to largest: "
+                      + ", ".join(f"{s} {fmt.times(g.value)}" for s, g in grew.items() if g))
+
+
+def transfer_small_threads_cheapest(result: m.ResultLike) -> Verdict:
+    """For the smallest payload, a thread's round trip is the cheapest way."""
+    gil, _ = m.focus_pair(result)
+    at_small: dict[str, m.Estimate] = {}
+    size = None
+    for strategy in TRANSFER_WAYS:
+        curve = m.transfer_curve(result, gil or "", "bytes", strategy)
+        if curve:
+            size = min(curve) if size is None else size
+            if size in curve:
+                at_small[strategy] = curve[size]
+    if "threads" not in at_small or len(at_small) < 2:
+        return Verdict.no_data("needs bytes round trips of threads and another way")
+    others = {s: v for s, v in at_small.items() if s != "threads"}
+    cheapest_other = min(others, key=lambda s: others[s].value)
+    numbers = {"gil": gil, "small": fmt.size(size or 0),
+               "thread": fmt.seconds(at_small["threads"].value),
+               "pickle": fmt.seconds(at_small.get("processes-pickle",
+                                                  others[cheapest_other]).value),
+               "sub": fmt.seconds(at_small.get("subinterpreters-shareable",
+                                               others[cheapest_other]).value)}
+    return Verdict.of(at_small["threads"].value < others[cheapest_other].value, numbers,
+                      f"threads {numbers['thread']} < {cheapest_other} "
+                      f"{fmt.seconds(others[cheapest_other].value)}")
+
+
+def io_waits_overlap(result: m.ResultLike) -> Verdict:
+    """On the GIL build, threads and asyncio overlap I/O waits close to the ideal."""
+    gil, _ = m.focus_pair(result)
+    threads = m.max_workers(result.select(variant=gil, strategy="threads"))
+    tasks = m.max_workers(result.select(variant=gil, strategy="asyncio"))
+    sequential = m.max_workers(result.select(variant=gil, strategy="sequential"))
+    if not threads or not tasks or not sequential or threads.median is None:
+        return Verdict.no_data("needs sequential, threads and asyncio I/O timings")
+    eff = {s: m.io_efficiency(p) for s, p in (("threads", threads), ("asyncio", tasks))}
+    if any(e is None for e in eff.values()):
+        return Verdict.no_data("the I/O points carry no ideal time")
+    params = threads.params
+    numbers = {"gil": gil, "n": str(threads.workers), "requests": str(params.get("requests")),
+               "latency": fmt.seconds(float(params.get("latency_ms", 0)) / 1000),
+               "seq": fmt.seconds(sequential.median or 0), "threads": fmt.seconds(threads.median),
+               "asyncio": fmt.seconds(tasks.median or 0),
+               "ideal": fmt.seconds(float(params.get("ideal_s", 0)))}
+    return Verdict.of(all(e.value >= 0.6 for e in eff.values() if e), numbers,
+                      "ideal/measured >= 0.6 for threads and asyncio: "
+                      + ", ".join(f"{s} {e.value:.2f}" for s, e in eff.items() if e))
+
+
+def contention_shared_slower(result: m.ResultLike) -> Verdict:
+    """On the free-threaded build, threads updating one shared counter are slower than threads
+    updating their own counters and merging at the end."""
+    _, free = m.focus_pair(result)
+    shared = m.max_workers(result.select(variant=free, workload="counter",
+                                         strategy="threads-shared"))
+    local = m.max_workers(result.select(variant=free, workload="counter",
+                                        strategy="threads-local"))
+    if not shared or not local or shared.workers < 2:
+        return Verdict.no_data("needs the counter workload, shared and local, at 2+ threads")
+    times = m.ratio(m.estimate(shared), m.estimate(local))  # type: ignore[arg-type]
+    if times is None:
+        return Verdict.no_data("a zero timing")
+    numbers = {"free": free, "n": str(shared.workers), "shared": fmt.seconds(shared.median),
+               "local": fmt.seconds(local.median), "ratio": fmt.times(times.value)}
+    return Verdict.of(times.value > 1.5, numbers,
+                      f"shared/local {fmt.times(times.value)} > {fmt.times(1.5)}")
+
+
+def extension_reenables_gil(result: m.ResultLike) -> Verdict:
+    """An extension without the free-threading declaration turns the GIL on, with a warning."""
+    _, free = m.focus_pair(result)
+    undeclared = [p for p in result.select(variant=free, workload="gil-after-import",
+                                           strategy="no-Py_mod_gil") if p.ok]
+    declared = [p for p in result.select(variant=free, workload="gil-after-import",
+                                         strategy="Py_MOD_GIL_NOT_USED") if p.ok]
+    if not undeclared or not declared:
+        return Verdict.no_data("needs the compat demo's extension imports on a free-threaded build")
+    on_after = bool(undeclared[0].median)
+    warned = bool(undeclared[0].params.get("warning"))
+    stays_off = not declared[0].median
+    return Verdict.of(on_after and warned and stays_off, {"free": free},
+                      f"undeclared: GIL on after import {on_after}, warning {warned}; "
+                      f"declared: GIL stays off {stays_off}")
+
+
+# --- the registry --------------------------------------------------------------------------------
+
+FINDINGS: tuple[Finding, ...] = (
+    Finding(
+        "nogil-threads-scale", "nogil",
+        "With {n} threads each doing the same CPU-bound work, the free-threaded build ({free}) "
+        "did {free_x} the work per second of one thread; the GIL build ({gil}) did {gil_x}.",
+        nogil_threads_scale, ("docs/index.md", "docs/free-threading.md", "docs/talk.md",
+                              "slides/talk.md")),
+    Finding(
+        "cpu-parallel-strategies", "cpu",
+        "Numeric work on {n} workers, throughput against sequential: on {gil}, sub-interpreters "
+        "{sub_x}, forked processes {fork_x}, threads {threads_x}; on {free}, threads "
+        "{free_threads_x}.",
+        cpu_parallel_strategies, ("docs/talk.md", "docs/comparison.md", "slides/talk.md")),
+    Finding(
+        "cpu-objects-scale-less", "cpu",
+        "Free-threaded threads ({free}, {n} workers) gained less on object-heavy work, "
+        "{objects_x}, than on numeric work, {numeric_x}.",
+        cpu_objects_scale_less, ("slides/talk.md",)),
+    Finding(
+        "ft-single-thread-cost", "overhead",
+        "On one thread, {free} took {high} more time than {gil} on {worst}, the costliest "
+        "workload measured; on each workload: {costs}.",
+        ft_single_thread_cost, ("docs/index.md", "docs/free-threading.md", "docs/versions.md",
+                                "docs/includes/pros-cons/free-threading.md", "slides/talk.md")),
+    Finding(
+        "ft-cost-fell", "overhead",
+        "The single-thread cost of free-threading fell from 3.13t to 3.14t on every workload "
+        "measured ({pairs}).",
+        ft_cost_fell, ("docs/versions.md", "slides/talk.md")),
+    Finding(
+        "python-gil-1-no-faster", "overhead",
+        "{label} was no faster than {gil} on one thread ({costs}): the GIL comes back, the "
+        "free-threaded build's other costs stay.",
+        gil_env_no_faster, ("docs/free-threading.md",)),
+    Finding(
+        "startup-order", "startup",
+        "Starting one more worker on {gil}: a thread {thread}, a forked process {fork}, a "
+        "sub-interpreter {sub}, a spawned process {spawn}. A forked process started faster "
+        "than a sub-interpreter, and a sub-interpreter faster than a spawned process.",
+        startup_order, ("docs/talk.md", "docs/multiprocessing.md", "docs/subinterpreters.md",
+                        "docs/includes/pros-cons/subinterpreters.md", "slides/talk.md")),
+    Finding(
+        "memory-per-worker", "memory",
+        "Memory each further idle worker added on {gil}: a thread {thread}, a sub-interpreter "
+        "{sub}, a forked process {fork}, an interpreter-pool worker {pool}, a spawned process "
+        "{spawn}. Threads are the lightest; an interpreter-pool worker used more than a forked "
+        "process.",
+        memory_per_worker, ("docs/subinterpreters.md", "docs/multiprocessing.md",
+                            "docs/includes/pros-cons/subinterpreters.md", "slides/talk.md")),
+    Finding(
+        "transfer-cost-grows", "transfer",
+        "Handing bytes to a worker and back on {gil} took a thread {thread_small} for {small} "
+        "and {thread_large} for {large}; a process (pickled) {pickle_small} and "
+        "{pickle_large}. Every way's cost grew with the payload, threads' too.",
+        transfer_cost_grows, ("docs/comparison.md", "slides/talk.md")),
+    Finding(
+        "transfer-small-threads-cheapest", "transfer",
+        "For a {small} payload on {gil}, a thread's round trip ({thread}) was the cheapest; a "
+        "process took {pickle} and a sub-interpreter {sub}.",
+        transfer_small_threads_cheapest, ("docs/comparison.md",)),
+    Finding(
+        "io-waits-overlap", "io",
+        "{requests} requests that each wait {latency} took {seq} one after another on {gil}; "
+        "with {n} workers, threads took {threads} and asyncio {asyncio}, against an ideal of "
+        "{ideal}: the waits overlap on the GIL build.",
+        io_waits_overlap, ("docs/asyncio.md", "slides/talk.md")),
+    Finding(
+        "contention-shared-slower", "contention",
+        "On {free} with {n} threads, one shared counter took {shared}, per-thread counters "
+        "merged at the end {local}: {ratio} as long.",
+        contention_shared_slower, ("docs/free-threading.md", "slides/talk.md")),
+    Finding(
+        "extension-reenables-gil", "compat",
+        "On {free}, importing a C extension that does not declare free-threading support "
+        "turned the GIL back on, with a warning; one that declares `Py_MOD_GIL_NOT_USED` left "
+        "it off.",
+        extension_reenables_gil, ("docs/free-threading.md",
+                                  "docs/includes/pros-cons/free-threading.md")),
+)
+
+
+def finding(name: str) -> Finding:
+    """The finding called ``name``."""
+    for each in FINDINGS:
+        if each.name == name:
+            return each
+    raise KeyError(name)

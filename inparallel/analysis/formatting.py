@@ -1,0 +1,41 @@
+"""How derived numbers are written in sentences and on charts: one rule per kind of number."""
+
+from __future__ import annotations
+
+from inparallel.analysis.metrics import Estimate
+
+TIMES = "\N{MULTIPLICATION SIGN}"  # spelled out: ruff flags the literal sign as ambiguous
+
+
+def times(value: float) -> str:
+    """``1.93`` and a multiplication sign: one decimal above 10, two below, as said aloud."""
+    return f"{value:.1f}{TIMES}" if value >= 10 else f"{value:.2f}{TIMES}"
+
+
+def seconds(value: float) -> str:
+    """A duration in the unit that keeps it between 1 and 1000: ``4.46 ms``."""
+    for unit, scale in (("s", 1.0), ("ms", 1e3), ("µs", 1e6)):
+        if value * scale >= 1:
+            return f"{value * scale:.3g} {unit}"
+    return f"{value * 1e9:.3g} ns"
+
+
+def size(value: float) -> str:
+    """``64 MiB``-style sizes (binary multiples, as the demos measure them)."""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(value) < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GiB"
+
+
+def percent(fraction: float) -> str:
+    """A signed change: ``+20 %`` (slower), ``-3 %`` (faster)."""
+    text = f"{fraction * 100:+.0f} %"
+    return "+0 %" if text == "-0 %" else text  # a rounded zero has no direction
+
+
+def ranged(est: Estimate, fmt=times) -> str:
+    """``1.88x (1.80x to 1.95x)``, with the sign: the range only where it reads differently."""
+    value, low, high = fmt(est.value), fmt(est.low), fmt(est.high)
+    return value if low == high else f"{value} ({low} to {high})"

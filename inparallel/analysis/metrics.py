@@ -1,0 +1,294 @@
+"""Every number derived from the aggregated measurements has its rule here, and only here.
+
+Charts, findings, the notebook and the live demo's verdict read ``Point``s from
+``inparallel.analysis.stats.aggregate`` and ask this module for speedups, single-thread costs,
+start-up times and memory per worker, so that a page sentence and a chart cannot disagree.
+
+Each derived number is an ``Estimate``: the value from the medians plus a low/high range carried
+through from the points' own ranges (conservatively: the ratio of a low over a high and of a
+high over a low), so that a chart can draw it and a finding can say how sure it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class PointLike(Protocol):
+    """What this module reads of ``stats.Point`` (so tests may pass any such object)."""
+
+    variant: str
+    env: Mapping[str, str]
+    label: str
+    workload: str
+    strategy: str
+    workers: int
+    params: Mapping[str, Any]
+    unit: str
+    median: float | None
+    low: float | None
+    high: float | None
+    ok: bool
+
+
+class ResultLike(Protocol):
+    """What this module reads of ``stats.MachineResult``."""
+
+    points: Sequence[Any]
+
+    def select(self, **match: object) -> list[Any]: ...
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A derived value with the range it could take given its inputs' ranges."""
+
+    value: float
+    low: float
+    high: float
+
+    def scaled(self, factor: float) -> Estimate:
+        """The same estimate in another unit (``factor`` > 0)."""
+        return Estimate(self.value * factor, self.low * factor, self.high * factor)
+
+
+def estimate(point: PointLike) -> Estimate | None:
+    """A point's median with its low/high (the median itself where no range is known)."""
+    if not point.ok or point.median is None:
+        return None
+    low = point.low if point.low is not None else point.median
+    high = point.high if point.high is not None else point.median
+    return Estimate(point.median, min(low, point.median), max(high, point.median))
+
+
+def ratio(top: Estimate, bottom: Estimate) -> Estimate | None:
+    """``top / bottom`` with the widest range the two ranges allow; None on a zero bottom."""
+    if bottom.value <= 0 or bottom.low <= 0:
+        return None
+    return Estimate(top.value / bottom.value, top.low / bottom.high, top.high / bottom.low)
+
+
+# --- variants ------------------------------------------------------------------------------------
+
+
+def is_free_threaded(variant: str) -> bool:
+    """True for a free-threaded build's catalog name (``3.14t``)."""
+    return variant.endswith("t")
+
+
+def version_key(variant: str) -> tuple[int, ...]:
+    """Orders 3.12 < 3.13 < 3.13t < 3.14 ... by number, a ``t`` build after its GIL build."""
+    numbers = [int(part) for part in variant.rstrip("t").split(".") if part.isdigit()]
+    return (*numbers, int(is_free_threaded(variant)))
+
+
+def gil_base(variant: str) -> str:
+    """The ONE base-variant rule: a ``t`` build is compared with the GIL build of its version.
+
+    ``3.14t`` (under any environment, ``PYTHON_GIL=1`` included) -> ``3.14``, run with no extra
+    environment. A GIL build is its own base.
+    """
+    return variant.removesuffix("t")
+
+
+def focus_pair(result: ResultLike) -> tuple[str | None, str | None]:
+    """The GIL build and the free-threaded build most claims compare: 3.14 and 3.14t (the
+    talk's subject) when measured, else the newest of each kind. None where a kind is missing."""
+    plain = {p.variant for p in result.points if not p.env}
+    gil = [v for v in plain if not is_free_threaded(v)]
+    free = [v for v in plain if is_free_threaded(v)]
+
+    def pick(found: list[str], preferred: str) -> str | None:
+        if preferred in found:
+            return preferred
+        return max(found, key=version_key) if found else None
+
+    return pick(gil, "3.14"), pick(free, "3.14t")
+
+
+# --- work and throughput -------------------------------------------------------------------------
+
+# Params that give a row's total work (split among the workers) ...
+_TOTAL_KEYS = ("total_work", "units", "ops", "requests", "tasks", "items")
+# ... and params that give each worker's share (doubling the workers doubles the work).
+_PER_WORKER_KEYS = ("work_per_thread", "work_per_worker")
+
+
+def work_units(point: PointLike) -> float:
+    """How much work a point did, in units that compare across worker counts of one demo.
+
+    Demos say which kind of scaling they measure through their params: a fixed total (the
+    contention and I/O demos) or a fixed amount per worker (the nogil demo). Without either,
+    every worker does the same fixed work.
+    """
+    for key in _TOTAL_KEYS:
+        if isinstance(point.params.get(key), int | float):
+            return float(point.params[key])
+    for key in _PER_WORKER_KEYS:
+        if isinstance(point.params.get(key), int | float):
+            return float(point.params[key]) * point.workers
+    return float(point.workers)
+
+
+def throughput(point: PointLike) -> Estimate | None:
+    """Work per second: ``work_units / time`` (its low comes from the time's high)."""
+    time = estimate(point)
+    if time is None or time.low <= 0:
+        return None
+    return ratio(Estimate(work_units(point), work_units(point), work_units(point)), time)
+
+
+def speedups(points: Iterable[PointLike], baseline: PointLike | None = None) -> dict[int, Estimate]:
+    """Throughput speedup per worker count, against ``baseline`` or the 1-worker point.
+
+    Throughput is work per second (see ``work_units``), so the ideal speedup is the number of
+    workers whichever way a demo splits its work.
+    """
+    usable = {p.workers: p for p in points if p.ok}
+    base = baseline if baseline is not None and baseline.ok else usable.get(1)
+    base_rate = throughput(base) if base is not None else None
+    if base_rate is None:
+        return {}
+    curve = {}
+    for n, point in sorted(usable.items()):
+        rate = throughput(point)
+        if rate is not None and (value := ratio(rate, base_rate)) is not None:
+            curve[n] = value
+    return curve
+
+
+def at_most_workers(curve: Mapping[int, Estimate]) -> tuple[int, Estimate] | None:
+    """The curve's point at its largest worker count."""
+    if not curve:
+        return None
+    n = max(curve)
+    return n, curve[n]
+
+
+def thread_speedups(result: ResultLike, variant: str, workload: str | None = None
+                    ) -> dict[int, Estimate]:
+    """Threads against one thread on ``variant`` (no extra environment): the headline curve."""
+    match: dict[str, object] = {"variant": variant, "strategy": "threads"}
+    if workload is not None:
+        match["workload"] = workload
+    return speedups(p for p in result.select(**match) if not p.env)
+
+
+def strategy_curves(result: ResultLike, workload: str
+                    ) -> dict[tuple[str, str], dict[int, Estimate]]:
+    """Speedup curves of one workload per ``(variant label, strategy)``, sequential excluded.
+
+    Each is measured against the sequential run on the same variant (its fewest-workers point),
+    so a strategy is compared with plain Python on the same interpreter.
+    """
+    points = result.select(workload=workload)
+    curves: dict[tuple[str, str], dict[int, Estimate]] = {}
+    for label in dict.fromkeys(p.label for p in points):
+        mine = [p for p in points if p.label == label]
+        sequential = [p for p in mine if p.strategy == "sequential" and p.ok]
+        baseline = min(sequential, key=lambda p: p.workers, default=None)
+        for strategy in dict.fromkeys(p.strategy for p in mine):
+            if strategy != "sequential":
+                curves[(label, strategy)] = speedups(
+                    [p for p in mine if p.strategy == strategy], baseline)
+    return curves
+
+
+# --- single-thread cost of free-threading --------------------------------------------------------
+
+
+def single_thread_cost(result: ResultLike) -> dict[tuple[str, str], Estimate]:
+    """Per ``(label, workload)`` of each free-threaded run: its one-thread time against the GIL
+    build of its version (``gil_base``), as a fraction (+0.2 = 20 % slower)."""
+    costs: dict[tuple[str, str], Estimate] = {}
+    for point in result.points:
+        if not is_free_threaded(point.variant) or point.workers != 1:
+            continue
+        base = [p for p in result.select(variant=gil_base(point.variant), workload=point.workload,
+                                         strategy=point.strategy, workers=1) if not p.env]
+        mine, theirs = estimate(point), estimate(base[0]) if base else None
+        if mine is None or theirs is None:
+            continue
+        change = ratio(mine, theirs)
+        if change is not None:
+            costs[(point.label, point.workload)] = Estimate(
+                change.value - 1, change.low - 1, change.high - 1)
+    return costs
+
+
+# --- start-up, memory, transfer, I/O -------------------------------------------------------------
+
+
+def startup(result: ResultLike, variant: str, workload: str = "start") -> dict[str, Estimate]:
+    """Seconds to start one more worker and run a trivial task, per strategy, on ``variant``.
+
+    The demo's ``start`` workload is the cost of each further worker; ``first`` includes the
+    one-off imports of the first one.
+    """
+    found = {}
+    for point in result.select(variant=variant, workload=workload):
+        if not point.env and (value := estimate(point)) is not None:
+            found[point.strategy] = value
+    return found
+
+
+def memory_per_worker(result: ResultLike, variant: str, workload: str = "idle"
+                      ) -> dict[str, Estimate]:
+    """Bytes each further worker adds, per strategy: the slope between the fewest and the most
+    workers measured (a one-off cost such as a fork server's own process drops out), or the
+    total over the workers where only one count was measured."""
+    found = {}
+    for strategy in dict.fromkeys(p.strategy for p in result.select(variant=variant)):
+        points = sorted((p for p in result.select(variant=variant, workload=workload,
+                                                  strategy=strategy)
+                         if not p.env and p.ok), key=lambda p: p.workers)
+        if not points:
+            continue
+        first, last = estimate(points[0]), estimate(points[-1])
+        if first is None or last is None:
+            continue
+        span = points[-1].workers - points[0].workers
+        if span:
+            found[strategy] = Estimate((last.value - first.value) / span,
+                                       (last.low - first.high) / span,
+                                       (last.high - first.low) / span)
+        else:
+            found[strategy] = last.scaled(1 / points[-1].workers)
+    return found
+
+
+def transfer_curve(result: ResultLike, variant: str, workload: str, strategy: str
+                   ) -> dict[float, Estimate]:
+    """Round-trip seconds per payload size (bytes) of one way of sending one kind of data."""
+    curve = {}
+    for point in result.select(variant=variant, workload=workload, strategy=strategy):
+        size = point.params.get("size_bytes")
+        if not point.env and isinstance(size, int | float) and (value := estimate(point)):
+            curve[float(size)] = value
+    return dict(sorted(curve.items()))
+
+
+def growth(curve: Mapping[float, Estimate]) -> Estimate | None:
+    """How many times the value at the largest size is the value at the smallest."""
+    if len(curve) < 2:
+        return None
+    sizes = sorted(curve)
+    return ratio(curve[sizes[-1]], curve[sizes[0]])
+
+
+def io_efficiency(point: PointLike) -> Estimate | None:
+    """The ideal time of an I/O point (its stored ``ideal_s``: only the waits, overlapped)
+    over its measured time: 1 is perfect overlap, 1/workers is none."""
+    ideal = point.params.get("ideal_s")
+    time = estimate(point)
+    if not isinstance(ideal, int | float) or time is None:
+        return None
+    return ratio(Estimate(float(ideal), float(ideal), float(ideal)), time)
+
+
+def max_workers(points: Iterable[PointLike]) -> PointLike | None:
+    """The usable point with the most workers."""
+    usable = [p for p in points if p.ok]
+    return max(usable, key=lambda p: p.workers) if usable else None

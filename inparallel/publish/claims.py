@@ -1,0 +1,178 @@
+"""Evaluate every finding on every machine and write what pages and slides include.
+
+- ``generated/finding-<name>.md``: the finding's sentence with each machine's numbers and links
+  to the data files it was computed from. A claim the data contradict is written inside a
+  visible "contradicted" admonition (the preview build shows it; ``invoke docs`` refuses).
+- ``generated/claims-table.md``: every finding, its status per machine, its evidence, where it
+  is used (the Claims page includes it).
+- ``generated/cited.md`` and ``generated/cited-<key>.md``: the figures quoted from elsewhere,
+  from ``inparallel/analysis/cited.toml``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from inparallel.analysis import findings as f
+from inparallel.analysis.results import evidence_path, machine_results
+from inparallel.errors import UserError
+
+CITED = Path(__file__).resolve().parent.parent / "analysis" / "cited.toml"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One finding on one machine's aggregated data (``result`` None: no data for its demo)."""
+
+    finding: f.Finding
+    result: Any
+    verdict: f.Verdict
+
+    @property
+    def machine(self) -> str:
+        """The machine's label, or "no machine" when the demo has no data at all."""
+        return self.result.machine.label if self.result is not None else "no machine"
+
+    @property
+    def files(self) -> list[Path]:
+        """The data files the numbers came from."""
+        return list(self.result.files) if self.result is not None else []
+
+
+class ContradictedClaims(UserError):
+    """Committed data contradict one or more findings' sentences."""
+
+
+def evaluate(data_dir: Path, only: Iterable[f.Finding] = f.FINDINGS) -> list[Evaluation]:
+    """Every finding checked on every machine that measured its demo."""
+    cache: dict[str, list[Any]] = {}
+    out = []
+    for finding in only:
+        if finding.demo not in cache:
+            cache[finding.demo] = machine_results(data_dir, finding.demo)
+        results = cache[finding.demo]
+        if not results:
+            out.append(Evaluation(finding, None, f.Verdict.no_data("no committed data")))
+        for result in results:
+            out.append(Evaluation(finding, result, finding.check(result)))
+    return out
+
+
+def failures(evaluations: Iterable[Evaluation]) -> list[str]:
+    """One line per contradicted claim: finding, machine, the condition with its numbers."""
+    return [f"finding {e.finding.name} fails on {e.machine}: {e.verdict.condition}"
+            for e in evaluations if e.verdict.status == "fails"]
+
+
+def require_all_hold(evaluations: Iterable[Evaluation]) -> None:
+    """Raise ``ContradictedClaims`` naming every failing finding (for ``invoke docs``)."""
+    lines = failures(evaluations)
+    if lines:
+        raise ContradictedClaims(
+            "the data contradict these claims; correct each sentence in "
+            "inparallel/analysis/findings.py (or preview with `invoke docs --preview`):\n  "
+            + "\n  ".join(lines))
+
+
+def _links(paths: Iterable[Path]) -> str:
+    return ", ".join(f"[`{p.name}`]({evidence_path(p)})" for p in paths)
+
+
+def _stated(e: Evaluation) -> str:
+    return f"{e.finding.sentence(e.verdict)} ({e.machine}; data: {_links(e.files)})"
+
+
+def _marked(text: str, e: Evaluation) -> str:
+    """The visible preview mark of a claim the data contradict."""
+    body = f"{text}\n\nChecked: {e.verdict.condition}."
+    indented = "\n".join(f"    {line}" if line else "" for line in body.splitlines())
+    return (f'!!! failure "Contradicted by the data ({e.machine}): finding '
+            f'{e.finding.name}"\n\n{indented}\n')
+
+
+def missing(demo: str) -> str:
+    """The sentence shown instead of a number when a demo has no committed measurement."""
+    return (f"No measurement of the `{demo}` demo is committed yet; "
+            f"`invoke demo {demo}` produces one.")
+
+
+def render(finding: f.Finding, evaluations: list[Evaluation]) -> str:
+    """The include of one finding: its sentence per machine that has its data."""
+    mine = [e for e in evaluations if e.finding is finding and e.verdict.status != "no-data"]
+    if not mine:
+        return missing(finding.demo) + "\n"
+    if len(mine) == 1:
+        e = mine[0]
+        text = _stated(e)
+        return (_marked(text, e) if e.verdict.status == "fails" else text + "\n")
+    parts = []
+    for e in mine:
+        text = _stated(e)
+        parts.append(_marked(text, e) if e.verdict.status == "fails" else f"- {text}\n")
+    return "\n".join(parts)
+
+
+_STATUS = {"holds": "holds", "fails": "**contradicted**", "no-data": "no data"}
+
+
+def claims_table(evaluations: list[Evaluation]) -> str:
+    """Every finding with its status per machine, its evidence files and where it is used."""
+    lines = ["| Finding | Demo | Status per machine | Evidence | Used in |",
+             "|---|---|---|---|---|"]
+    for finding in f.FINDINGS:
+        mine = [e for e in evaluations if e.finding is finding]
+        status = "<br>".join(f"{e.machine}: {_STATUS[e.verdict.status]}" for e in mine)
+        files = _links(dict.fromkeys(p for e in mine for p in e.files)) or "none yet"
+        used = ", ".join(f"`{u}`" for u in finding.used_in) or "-"
+        lines.append(f"| [`{finding.name}`](#{finding.name}) | {finding.demo} | {status} | "
+                     f"{files} | {used} |")
+    sections = []
+    for finding in f.FINDINGS:
+        include = render(finding, evaluations)
+        sections.append(f"### {finding.name}\n\nThe claim (`inparallel/analysis/findings.py`): "
+                        f"{finding.check.__doc__ or ''}\n\n{include}")
+    return "\n".join(lines) + "\n\n" + "\n".join(sections)
+
+
+# --- cited figures -------------------------------------------------------------------------------
+
+
+def cited(path: Path = CITED) -> dict[str, dict[str, str]]:
+    """The figures quoted from elsewhere: key -> {quantity, figure, source, link}."""
+    with path.open("rb") as handle:
+        entries = tomllib.load(handle)
+    for key, entry in entries.items():
+        missing_keys = {"quantity", "figure", "source", "link"} - set(entry)
+        if missing_keys:
+            raise UserError(f"{path}: entry {key} lacks {', '.join(sorted(missing_keys))} "
+                            "(every cited figure needs quantity, figure, source and link)")
+    return entries
+
+
+def cited_table(entries: dict[str, dict[str, str]]) -> str:
+    """The one table of figures measured or stated by others, with their sources."""
+    lines = ["| Quantity | Figure | Source |", "|---|---|---|"]
+    for entry in entries.values():
+        lines.append(f"| {entry['quantity']} | {entry['figure']} | "
+                     f"[{entry['source']}]({entry['link']}) |")
+    return "\n".join(lines) + "\n"
+
+
+def cited_sentence(entry: dict[str, str]) -> str:
+    """One cited figure as an inline quote: ``about 40 % (CPython 3.13 HOWTO)`` with its link."""
+    return f"{entry['figure']} ([{entry['source']}]({entry['link']}))"
+
+
+def snippets(data_dir: Path) -> tuple[dict[str, str], list[Evaluation]]:
+    """Every generated snippet of this module, by name, and the evaluations behind them."""
+    evaluations = evaluate(data_dir)
+    out = {f"finding-{finding.name}": render(finding, evaluations) for finding in f.FINDINGS}
+    out["claims-table"] = claims_table(evaluations)
+    entries = cited()
+    out["cited"] = cited_table(entries)
+    out.update({f"cited-{key}": cited_sentence(entry) for key, entry in entries.items()})
+    return out, evaluations
