@@ -1,18 +1,18 @@
-"""Read the measurement files in ``data/`` (schema v1, see ``data/README.md``) for charts and text.
+"""Deprecated: the old flattened view of ``data/``, kept while callers move to the new API.
 
-Everything the site shows is selected from these rows; nothing here computes a number that is
-not in a file. Quick (smoke) runs are skipped: they are never charted.
+New code reads ``inparallel.records.load`` (typed, validated records) and aggregates with
+``inparallel.analysis.stats.aggregate``. Files are read through ``load`` here too, so an invalid
+file is refused with its one-line ``InvalidRecord`` on this path as well.
 """
 
 from __future__ import annotations
 
-import json
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+from inparallel.records import load as records_load
+from inparallel.records.model import Record
 
 
 @dataclass(frozen=True)
@@ -70,71 +70,30 @@ class Measurement:
     rows: tuple[Row, ...]
 
 
-def _median(row: dict) -> float | None:
-    """The stored median, or the median of the stored values if only those are present."""
-    if row.get("median") is not None:
-        return float(row["median"])
-    values = [v for v in row.get("values") or [] if isinstance(v, int | float)]
-    return float(statistics.median(values)) if values else None
+def _measurement(record: Record) -> Measurement:
+    """The old flattened view of a validated record."""
+    machine = Machine(record.machine.id, record.machine.cpu_model, record.machine.usable_cpus)
+    rows = tuple(
+        Row(demo=record.demo, variant=run.label, workload=item.workload, strategy=item.strategy,
+            workers=item.workers, unit=item.unit, median=item.median, available=item.available,
+            reason=item.reason, error=item.error, params=dict(item.params), file=record.path)
+        for run in record.runs for item in run.results
+    )
+    return Measurement(record.path, record.demo, record.title, record.command, record.started_at,
+                       machine, rows)
 
 
 def read(path: Path, quick: bool = False) -> Measurement | None:
-    """Parse one data file; None for another schema version, or a quick run unless asked."""
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    if (doc.get("quick") and not quick) or doc.get("schema_version") != SCHEMA_VERSION:
+    """One validated data file (``InvalidRecord`` if invalid); None for a quick run unless asked."""
+    record = records_load.read(path)
+    if record.quick and not quick:
         return None
-    info = doc.get("machine") or {}
-    cpus = int(info.get("usable_cpus") or info.get("cpu_count") or 0)
-    machine = Machine(str(info.get("id", "unknown")), str(info.get("cpu_model", "unknown")), cpus)
-    demo = str(doc.get("demo") or path.parent.name)
-    rows = []
-    for run in doc.get("runs") or []:
-        # A run under an extra environment (a free-threaded build with PYTHON_GIL=1) is its own
-        # series, labelled as the demo's live output labels it: ``3.14t PYTHON_GIL=1``.
-        env = run.get("env") or {}
-        variant = " ".join([str(run.get("variant")), *(f"{k}={v}" for k, v in env.items())])
-        for item in run.get("results") or []:
-            rows.append(
-                Row(
-                    demo=demo,
-                    variant=variant,
-                    workload=str(item.get("workload", "")),
-                    strategy=str(item.get("strategy", "")),
-                    workers=int(item.get("workers") or 1),
-                    unit=str(item.get("unit", "")),
-                    median=_median(item),
-                    available=bool(item.get("available", True)),
-                    reason=item.get("reason"),
-                    error=item.get("error"),
-                    params=dict(item.get("params") or {}),
-                    file=path,
-                )
-            )
-    return Measurement(
-        path=path,
-        demo=demo,
-        title=str(doc.get("title", demo)),
-        command=str(doc.get("command") or f"invoke demo {demo}"),
-        started_at=str(doc.get("started_at", "")),
-        machine=machine,
-        rows=tuple(rows),
-    )
+    return _measurement(record)
 
 
 def load(data_dir: Path, demo: str, quick: bool = False) -> list[Measurement]:
-    """Every charted file of one demo, oldest first: smoke runs only with ``quick``."""
-    folder = data_dir / demo
-    if not folder.is_dir():
-        return []
-    found = []
-    # Timestamps lead the file names, so name order is time order.
-    for path in sorted(folder.glob("*.json")):
-        if path.name.endswith("_quick.json") and not quick:
-            continue
-        measurement = read(path, quick)
-        if measurement is not None:
-            found.append(measurement)
-    return found
+    """Every charted file of one demo, oldest first, validated: smoke runs only with ``quick``."""
+    return [_measurement(r) for r in records_load.load_demo(data_dir, demo, quick=quick)]
 
 
 @dataclass(frozen=True)

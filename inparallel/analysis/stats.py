@@ -1,0 +1,236 @@
+"""Statistics over records: the interval of a median, and aggregation over compatible runs.
+
+Every chart and quoted number reads ``aggregate``'s points, never a single newest file, so one
+noisy run moves the headline only as far as its share of all compatible runs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:  # records are only read here: no import of the records layer at run time
+    from inparallel.records.model import Machine, Record, Row
+
+# Below this many values an interval of the median says nothing useful.
+MIN_VALUES_FOR_INTERVAL = 3
+
+
+def _binomial_tail(n: int, k: int) -> float:
+    """P(B <= k) for B ~ Binomial(n, 1/2), exactly (n is a repeat count: small)."""
+    return sum(math.comb(n, i) for i in range(k + 1)) / 2**n
+
+
+def median_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[float, float] | None:
+    """A distribution-free ``confidence`` interval of the median of ``values``, or None.
+
+    Method: the order-statistic (binomial, "sign test") interval. With the values sorted as
+    x(1) <= ... <= x(n), each value falls below the true median with probability 1/2, so
+    [x(j), x(n+1-j)] covers the median with probability 1 - 2 * P(B <= j - 1), B ~ Bin(n, 1/2),
+    whatever the distribution of the timings (no normality assumed; timing noise is skewed).
+    The narrowest such interval with at least ``confidence`` coverage is returned.
+
+    With fewer than 3 values there is no interval (None). From 3 to 5 values even [min, max]
+    covers less than 95% (93.75% at 5), so [min, max] is returned: the widest the data allow;
+    adaptive repeats need 6 or more values for a true 95% interval.
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, not {confidence!r}")
+    ordered = sorted(float(v) for v in values)
+    n = len(ordered)
+    if n < MIN_VALUES_FOR_INTERVAL:
+        return None
+    j = 1  # 1-based rank of the lower end
+    while j + 1 <= (n + 1) // 2 and 1 - 2 * _binomial_tail(n, j) >= confidence:
+        j += 1
+    return ordered[j - 1], ordered[n - j]
+
+
+class Excluded(NamedTuple):
+    """A file left out of the aggregate, and why (shown on the page next to the chart)."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(frozen=True)
+class Point:
+    """One measured point aggregated over every compatible run of one machine.
+
+    ``median`` is the median across runs of each run's median; ``low``/``high`` are the lowest
+    and highest run medians when at least two runs contributed, else that run's own 95%
+    interval (None when it has none).
+    """
+
+    demo: str
+    variant: str
+    env: Mapping[str, str] = field(hash=False)
+    label: str
+    workload: str
+    strategy: str
+    workers: int
+    params: Mapping[str, Any] = field(hash=False)
+    unit: str
+    median: float | None
+    low: float | None
+    high: float | None
+    runs: int
+    ok: bool
+    correct: bool | None
+    available: bool
+    reason: str | None
+    error: str | None
+    files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class MachineResult:
+    """A demo's aggregated points on one machine, the files used and the files left out."""
+
+    machine: Machine
+    points: tuple[Point, ...]
+    files: tuple[Path, ...]
+    excluded: tuple[Excluded, ...]
+    command: str
+
+    def select(self, **match: object) -> list[Point]:
+        """Points whose attributes equal every keyword given (``strategy="threads"``)."""
+        return [p for p in self.points if all(getattr(p, k) == v for k, v in match.items())]
+
+    @property
+    def variants(self) -> list[str]:
+        """The catalog variants present (``3.14t``), in first-seen order."""
+        return list(dict.fromkeys(p.variant for p in self.points))
+
+    @property
+    def labels(self) -> list[str]:
+        """The series present (``3.14t``, ``3.14t PYTHON_GIL=1``), in first-seen order."""
+        return list(dict.fromkeys(p.label for p in self.points))
+
+
+def _canonical(value: Any) -> str:
+    """A stable text form of settings or params, for grouping (key order does not matter)."""
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _series(variant: str, env: Mapping[str, str]) -> tuple[str, str]:
+    return variant, _canonical(env)
+
+
+def _combine(demo: str, rows: list[tuple[Record, Row]], variant: str,
+             env: Mapping[str, str], label: str) -> Point:
+    """One point from the same row of several runs (oldest first)."""
+    good = [row for _, row in rows if row.ok]
+    medians = [row.median for row in good if row.median is not None]
+    newest = rows[-1][1]
+    if len(medians) >= 2:
+        low, high = min(medians), max(medians)
+    elif good:
+        low, high = good[0].ci_low, good[0].ci_high
+    else:
+        low = high = None
+    answers = [row.correct for row in good]
+    correct = False if False in answers else (True if answers and all(answers) else None)
+    failed = [row for _, row in rows if not row.ok]
+    return Point(
+        demo=demo, variant=variant, env=dict(env), label=label,
+        workload=newest.workload, strategy=newest.strategy, workers=newest.workers,
+        params=dict(newest.params), unit=newest.unit,
+        median=statistics.median(medians) if medians else None, low=low, high=high,
+        runs=len(medians), ok=bool(medians), correct=correct,
+        available=any(row.available for _, row in rows),
+        reason=None if medians else next((r.reason for r in reversed(failed) if r.reason), None),
+        error=None if medians else next((r.error for r in reversed(failed) if r.error), None),
+        files=tuple(dict.fromkeys(record.path for record, _ in rows)),
+    )
+
+
+def _aggregate_demo(records: list[Record]) -> tuple[list[Point], list[Record], list[Excluded]]:
+    """One demo on one machine (records oldest first): its points, the files used, the rest."""
+    excluded: list[Excluded] = []
+    calm = []
+    for record in records:
+        if record.disturbed:
+            why = (record.interference.reason if record.interference else None) or "other load"
+            excluded.append(Excluded(record.path, f"disturbed: {why}"))
+        else:
+            calm.append(record)
+    if not calm:
+        return [], [], excluded
+    newest = calm[-1]
+    settings = _canonical(newest.settings)
+    group = []
+    for record in calm:
+        if _canonical(record.settings) == settings:
+            group.append(record)
+        else:
+            excluded.append(Excluded(record.path, "other settings than the newest run: "
+                                     f"{_canonical(record.settings)}"))
+    # Per series (variant and environment), only runs of the newest interpreter version count.
+    versions: dict[tuple[str, str], str] = {}
+    for record in group:
+        for run in record.runs:
+            versions[_series(run.variant, run.env)] = run.interpreter.version
+    rows: dict[tuple, list[tuple[Record, Row]]] = {}
+    series: dict[tuple, Any] = {}
+    used: list[Record] = []
+    for record in group:
+        contributed = False
+        for run in record.runs:
+            key = _series(run.variant, run.env)
+            if run.interpreter.version != versions[key]:
+                continue
+            contributed = True
+            for row in run.results:
+                point_key = (key, row.workload, row.strategy, row.workers, _canonical(row.params))
+                rows.setdefault(point_key, []).append((record, row))
+                series[point_key] = run
+        if contributed:
+            used.append(record)
+        else:
+            excluded.append(Excluded(record.path, "older interpreter versions than the newest run"))
+    # The newest run's order (the demo's own order) comes first; older extra rows follow.
+    order = sorted(rows, key=lambda k: rows[k][-1][0] is not newest)
+    points = [
+        _combine(newest.demo, rows[k], series[k].variant, series[k].env, series[k].label)
+        for k in order
+    ]
+    return points, used, excluded
+
+
+def aggregate(records: Iterable[Record]) -> list[MachineResult]:
+    """Aggregate runs per machine: one ``MachineResult`` per machine key, most CPUs first.
+
+    Compatible runs have the same machine key, demo and settings, and per (variant, env) the
+    same interpreter version; the newest such group is used. Disturbed runs, and runs that do
+    not fit the newest group, are listed in ``excluded`` with the reason.
+    """
+    by_machine: dict[str, dict[str, list[Record]]] = {}
+    for record in sorted(records, key=lambda r: (r.started_at, str(r.path))):
+        by_machine.setdefault(record.machine.key, {}).setdefault(record.demo, []).append(record)
+    results = []
+    for per_demo in by_machine.values():
+        points: list[Point] = []
+        used: list[Record] = []
+        excluded: list[Excluded] = []
+        commands: list[str] = []
+        for demo_records in per_demo.values():
+            demo_points, demo_used, demo_excluded = _aggregate_demo(demo_records)
+            points += demo_points
+            used += demo_used
+            excluded += demo_excluded
+            if demo_used:
+                commands.append(demo_used[-1].command)  # the newest used run's command
+        everything = [r for rs in per_demo.values() for r in rs]
+        latest = max(used or everything, key=lambda r: r.started_at)
+        results.append(MachineResult(
+            machine=latest.machine, points=tuple(points),
+            files=tuple(r.path for r in sorted(used, key=lambda r: (r.started_at, str(r.path)))),
+            excluded=tuple(excluded), command="; ".join(dict.fromkeys(commands))))
+    results.sort(key=lambda m: (-m.machine.usable_cpus, m.machine.key))
+    return results

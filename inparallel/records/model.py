@@ -1,0 +1,160 @@
+"""The typed form of a stored record (schema v2, ``inparallel/records/schema.json``).
+
+Readers never see raw JSON: ``load.read`` validates a file and returns these frozen objects.
+Mapping fields (``params``, ``env``, ``settings``) are plain dicts, compared but not hashed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 2
+
+# Rows in these units are timings: they carry a confidence interval and a convergence flag.
+TIMING_UNITS = frozenset({"s"})
+
+
+def env_label(variant: str, env: Mapping[str, str]) -> str:
+    """``3.14t PYTHON_GIL=1``: a variant and its run environment, as the live output shows it."""
+    return " ".join([variant, *(f"{k}={v}" for k, v in sorted(env.items()))])
+
+
+@dataclass(frozen=True)
+class Machine:
+    """Where a run happened; ``key`` keeps a 2-core and a 16-core machine of one model apart."""
+
+    id: str
+    hostname: str
+    cpu_model: str
+    cpu_count: int
+    usable_cpus: int
+    memory_bytes: int
+    os: str
+    kernel: str
+    arch: str
+    extra: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def key(self) -> str:
+        """``<machine id>-<N>cpu``, N being the CPUs the run could use."""
+        return f"{self.id}-{self.usable_cpus}cpu"
+
+    @property
+    def label(self) -> str:
+        """Human-readable, for captions: ``AMD EPYC 7B13, 2 CPUs``."""
+        plural = "s" if self.usable_cpus != 1 else ""
+        return f"{self.cpu_model}, {self.usable_cpus} CPU{plural}"
+
+
+@dataclass(frozen=True)
+class Repository:
+    """The commit the run was measured from, and whether the tree had local changes."""
+
+    commit: str | None
+    dirty: bool | None
+
+
+@dataclass(frozen=True)
+class Interference:
+    """Load from outside the measurement during the run (other processes' CPU, steal time)."""
+
+    wall_s: float
+    other_cpu_s: float
+    steal_s: float
+    other_cpu_fraction: float
+    disturbed: bool
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """What the interpreter reported about itself."""
+
+    executable: str
+    origin: str
+    version: str
+    implementation: str
+    free_threaded_build: bool
+    configure_args: str
+    compiler: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One measurement: one workload under one strategy with one worker count."""
+
+    workload: str
+    strategy: str
+    workers: int
+    params: Mapping[str, Any] = field(hash=False)
+    unit: str
+    values: tuple[float, ...]
+    median: float | None
+    min: float | None
+    max: float | None
+    ci_low: float | None
+    ci_high: float | None
+    converged: bool | None
+    correct: bool | None
+    available: bool
+    reason: str | None
+    error: str | None
+
+    @property
+    def ok(self) -> bool:
+        """A usable measurement: it ran, it did not fail, and it has a value."""
+        return self.available and self.error is None and self.median is not None
+
+    @property
+    def is_timing(self) -> bool:
+        """True for rows timed in seconds (the ones with an interval)."""
+        return self.unit in TIMING_UNITS
+
+
+@dataclass(frozen=True)
+class Run:
+    """One variant, under one environment, running every row of the demo."""
+
+    variant: str
+    env: Mapping[str, str] = field(hash=False)
+    interpreter: Interpreter
+    gil_enabled_at_end: bool | None
+    duration_s: float
+    error: str | None
+    results: tuple[Row, ...]
+
+    @property
+    def label(self) -> str:
+        """``3.14t PYTHON_GIL=1``, or just ``3.14t`` without an extra environment."""
+        return env_label(self.variant, self.env)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One file of ``data/``: one run of one demo on one machine, under every variant it covered.
+
+    ``migrated_from`` is the file's own schema version when it was older and migrated on load.
+    """
+
+    path: Path
+    schema_version: int
+    demo: str
+    title: str
+    quick: bool
+    command: str
+    started_at: str
+    finished_at: str
+    machine: Machine
+    repository: Repository
+    settings: Mapping[str, Any] = field(hash=False)
+    interference: Interference | None
+    runs: tuple[Run, ...]
+    migrated_from: int | None = None
+
+    @property
+    def disturbed(self) -> bool:
+        """True when something outside the measurement loaded the machine during the run."""
+        return self.interference is not None and self.interference.disturbed
