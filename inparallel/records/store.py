@@ -1,34 +1,35 @@
-"""Reading and writing measurement files in ``data/``: atomic writes, schema checks."""
+"""Writing records into ``data/``: validated, atomic, never clobbering, and never lost.
+
+A record that cannot be written into ``data/`` (read-only folder, full disk, any ``OSError``)
+is written to a fallback folder outside the repository instead, and the ``UserError`` says
+where it is and the exact command that moves it into place.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import shlex
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from platformdirs import user_state_dir
+
+from inparallel.errors import UserError
 from inparallel.paths import DATA
+from inparallel.records import load as records_load
+from inparallel.records import validate
 
+# Deprecated: the version measure/collect.py still builds; write() migrates it to the current
+# one (model.SCHEMA_VERSION). New writers build v2 records and use model.SCHEMA_VERSION.
 SCHEMA_VERSION = 1
-DATA_ENV = "INPARALLEL_DATA"
 
-RECORD_KEYS = {
-    "schema_version", "demo", "title", "quick", "command", "started_at", "finished_at",
-    "machine", "repository", "settings", "runs",
-}
-MACHINE_KEYS = {
-    "id", "hostname", "cpu_model", "cpu_count", "usable_cpus", "memory_bytes", "os", "kernel",
-    "arch",
-}
-RUN_KEYS = {"variant", "env", "interpreter", "gil_enabled_at_end", "duration_s", "error", "results"}
-INTERPRETER_KEYS = {
-    "executable", "origin", "version", "implementation", "free_threaded_build",
-    "configure_args", "compiler",
-}
-ROW_KEYS = {
-    "workload", "strategy", "workers", "params", "unit", "values", "median", "min", "max",
-    "correct", "available", "reason", "error",
-}
+DATA_ENV = "INPARALLEL_DATA"
+UNSAVED_ENV = "INPARALLEL_UNSAVED"
 
 
 def data_dir() -> Path:
@@ -37,69 +38,120 @@ def data_dir() -> Path:
     return Path(override) if override else DATA
 
 
+def unsaved_dir() -> Path:
+    """Where a record goes when ``data/`` cannot take it: the user's state folder.
+
+    ``$INPARALLEL_UNSAVED`` overrides it (tests point it elsewhere).
+    """
+    override = os.environ.get(UNSAVED_ENV)
+    return Path(override) if override else Path(user_state_dir("python-in-parallel")) / "unsaved"
+
+
 def file_name(record: dict) -> str:
-    """``<timestamp>_<machine id>_<N>cpu[_quick].json``: sortable, and says what is inside."""
+    """``<timestamp>_<machine id>_<N>cpu[_quick].json``: sortable, and says what is inside.
+
+    N is the CPUs the run could use, as in the machine key the charts group by.
+    """
     stamp = record["started_at"].replace("-", "").replace(":", "")
     quick = "_quick" if record["quick"] else ""
     machine = record["machine"]
-    return f"{stamp}_{machine['id']}_{machine['cpu_count']}cpu{quick}.json"
+    return f"{stamp}_{machine['id']}_{machine['usable_cpus']}cpu{quick}.json"
+
+
+def _as_current(record: dict) -> dict:
+    """The record in the current schema: a v1 dict (from older code) is migrated first."""
+    if isinstance(record, dict) and record.get("schema_version") == 1:
+        return records_load.migrate_v1(record)
+    return record
 
 
 def problems(record: dict) -> list[str]:
-    """Everything that makes ``record`` violate the schema in data/README.md (empty if valid)."""
-    found = [f"missing key {k!r}" for k in sorted(RECORD_KEYS - record.keys())]
-    if found:
-        return found
-    if record["schema_version"] != SCHEMA_VERSION:
-        found.append(f"schema_version {record['schema_version']} is not {SCHEMA_VERSION}")
-    found += [f"machine lacks {k!r}" for k in sorted(MACHINE_KEYS - record["machine"].keys())]
-    if not record["repository"].get("commit"):
-        found.append("repository commit is missing")
-    for run in record["runs"]:
-        where = f"run {run.get('variant', '?')}"
-        found += [f"{where} lacks {k!r}" for k in sorted(RUN_KEYS - run.keys())]
-        found += [
-            f"{where} interpreter lacks {k!r}"
-            for k in sorted(INTERPRETER_KEYS - run.get("interpreter", {}).keys())
-        ]
-        for i, result in enumerate(run.get("results", [])):
-            found += [f"{where} row {i} lacks {k!r}" for k in sorted(ROW_KEYS - result.keys())]
-    return found
+    """What makes ``record`` invalid against ``schema.json`` and its checks (empty if valid)."""
+    found = validate.problem(_as_current(record))
+    return [] if found is None else [found]
 
 
-def write(record: dict, directory: Path | None = None) -> Path:
-    """Validate and store a record atomically; return its path. Never overwrites a file."""
-    issues = problems(record)
-    if issues:
-        raise ValueError("refusing to store an invalid record: " + "; ".join(issues))
-    folder = (directory or data_dir()) / record["demo"]
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / file_name(record)
-    fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
+def _write_new(document: Any, target: Path) -> None:
+    """Write ``target`` atomically: complete or absent, and never over an existing file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w") as out:
-            json.dump(record, out, indent=1)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(document, out, indent=1, allow_nan=False)
             out.write("\n")
             out.flush()
             os.fsync(out.fileno())
         # link() fails if the target exists, unlike replace(): earlier data is never clobbered.
         os.link(temp, target)
     finally:
-        os.unlink(temp)
+        # If the folder became unusable, the error above says why; the temporary may stay.
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+
+
+def _keep_elsewhere(document: Any, demo: str, name: str) -> Path:
+    """Write ``document`` under the fallback folder (or the system temp folder); its path."""
+    last: OSError | None = None
+    for root in (unsaved_dir(), Path(tempfile.gettempdir()) / "python-in-parallel-unsaved"):
+        target = root / demo / name
+        if target.exists():  # a retry of the same run: keep both
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            target = target.with_name(f"{target.stem}.{stamp}.json")
+        try:
+            _write_new(document, target)
+            return target
+        except OSError as error:
+            last = error
+    raise UserError(f"the record could not be saved anywhere ({last}); "
+                    "free some disk space and run the command again")
+
+
+def _reason(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return "the disk is full"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "the folder is not writable"
+    return error.strerror or str(error)
+
+
+def write(record: dict, directory: Path | None = None) -> Path:
+    """Validate ``record`` and store it atomically in ``data/<demo>/``; return its path.
+
+    Never overwrites a file. If the record is invalid, or ``data/`` cannot take it, the record
+    is kept in ``unsaved_dir()`` and a one-line ``UserError`` says where and what to do.
+    """
+    record = _as_current(record)
+    demo = record.get("demo") if isinstance(record, dict) else None
+    demo = demo if isinstance(demo, str) and demo and "/" not in demo else "unknown"
+    found = validate.problem(record)
+    if found is not None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = _keep_elsewhere(record, demo, f"{stamp}_invalid.json")
+        raise UserError(f"the {demo} run's record is invalid ({found}), so it was not stored in "
+                        f"data/; it is kept at {kept} for a bug report")
+    target = (directory or data_dir()) / demo / file_name(record)
+    try:
+        _write_new(record, target)
+    except FileExistsError:
+        kept = _keep_elsewhere(record, demo, target.name)
+        raise UserError(f"{target} already exists (two runs in the same second); this run is "
+                        f"kept at {kept}") from None
+    except OSError as error:
+        kept = _keep_elsewhere(record, demo, target.name)
+        move = (f"mkdir -p {shlex.quote(str(target.parent))} && "
+                f"mv -n {shlex.quote(str(kept))} {shlex.quote(str(target))}")
+        raise UserError(f"could not write {target} ({_reason(error)}); the record is saved at "
+                        f"{kept}; once fixed, move it into data/ with: {move}") from None
     return target
 
 
 def read(path: Path) -> dict:
-    """One stored record."""
-    return json.loads(path.read_text())
+    """Deprecated (use ``load.read``): one stored record as a dict, refused if invalid."""
+    records_load.read(path)
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def load(demo: str, directory: Path | None = None, quick: bool = False) -> list[dict]:
-    """Every stored record of ``demo``, oldest first; quick smoke runs only if asked."""
-    folder = (directory or data_dir()) / demo
-    records = []
-    for path in sorted(folder.glob("*.json")):
-        if path.name.endswith("_quick.json") and not quick:
-            continue
-        records.append(read(path))
-    return records
+    """Deprecated (use ``load.load_demo``): valid records of ``demo`` as dicts, oldest first."""
+    records = records_load.load_demo(directory or data_dir(), demo, quick=quick)
+    return [json.loads(r.path.read_text(encoding="utf-8")) for r in records]
