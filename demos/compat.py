@@ -36,8 +36,8 @@ MODULES = (
     "faulthandler",
 )
 # --quick checks a few that differ between versions, one of them new in 3.14 (_zstd).
-SIZES = {"full": MODULES, "quick": ("_decimal", "_datetime", "_ctypes", "readline", "zlib",
-                                    "_zstd")}
+QUICK = ("_decimal", "_datetime", "_ctypes", "readline", "zlib", "_zstd")
+SIZES = {"full": MODULES, "stage": QUICK, "quick": QUICK}
 
 
 # --- 1. Import a module in a fresh isolated sub-interpreter, with each version's API ---

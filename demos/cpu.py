@@ -18,35 +18,41 @@ from workloads import count_primes, word_stats
 WORKLOADS = {"numeric": count_primes, "objects": word_stats}
 # One unit takes about 0.15-0.2 s on one core of the 2-core machine with 3.14 (0.3 s on 3.13t).
 SIZES = {"full": {"numeric": 110_000, "objects": 50_000},
+         "stage": {"numeric": 30_000, "objects": 12_000},
          "quick": {"numeric": 3_000, "objects": 1_000}}
 
 
-def measure(workload, strategy, workers, size, expected, repeats):
-    """One row: ``workers`` units of ``workload`` under ``strategy``, or why it could not."""
+def measure(workload, workers, size, expected, args):
+    """One row per strategy: ``workers`` units of ``workload``, their repeats taken in turns."""
     fn = WORKLOADS[workload]
-    params = {"size": size, "units": workers, **strategies.params(strategy)}
-    reason = strategies.availability(strategy)
-    if reason:
-        return harness.unavailable(workload, strategy, workers, reason, params)
-    try:
-        answers, times = harness.timed(
-            lambda: strategies.run(strategy, workers, fn, size), repeats)
-    except Exception as error:  # a crashed worker is a result too; the demo goes on
-        return harness.row(workload, strategy, workers, [], params=params,
-                           error=harness.failure(error))
-    return harness.row(workload, strategy, workers, times, params=params,
-                       correct=answers == [expected] * workers)
+    rows, runnable = {}, {}
+    for strategy in strategies.STRATEGIES:
+        reason = strategies.availability(strategy)
+        if reason:
+            rows[strategy] = harness.unavailable(workload, strategy, workers, reason,
+                                                 params(strategy, size, workers))
+        else:
+            runnable[strategy] = lambda s=strategy: strategies.run(s, workers, fn, size)
+    for strategy, timing in harness.compare(runnable, args).items():
+        rows[strategy] = harness.measured_row(
+            workload, strategy, workers, timing, lambda answers: answers == [expected] * workers,
+            params(strategy, size, workers))
+    return [rows[strategy] for strategy in strategies.STRATEGIES]
+
+
+def params(strategy, size, workers):
+    return {"size": size, "units": workers, **strategies.params(strategy)}
 
 
 def main(argv=None):
-    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv)
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=1.0)
     out = harness.Output(args.json)
     for workload, fn in WORKLOADS.items():
         size = args.size[workload]
         expected = fn(size)  # the sequential answer that every strategy must reproduce
-        for strategy in strategies.STRATEGIES:
-            for workers in args.workers:
-                out.emit(measure(workload, strategy, workers, size, expected, args.repeats))
+        for workers in args.workers:
+            for result in measure(workload, workers, size, expected, args):
+                out.emit(result)
     out.finish()
 
 

@@ -1,18 +1,244 @@
-"""What every demo shares: its command line, timing with repeats, and JSON-lines output.
+"""What every demo shares: its command line, adaptive timing, and JSON-lines output.
 
 Standard library only, like the demos: each runs as ``python demos/NAME.py`` under any
 interpreter from 3.12 on. With ``--json`` a demo prints one JSON object per line: a
 ``row`` per measurement as soon as it is taken (so a live table can follow along), then
 one ``interpreter`` line describing the interpreter *after* the work, GIL state included.
+
+Timing is adaptive: each point is repeated until the 95% confidence interval of its median
+lies within +-2% of the median, or until its time cap is spent (``--time-cap``), or
+``--repeats`` values are taken. The things a demo compares at one point (its strategies)
+take their values in turns, round robin, so that a slow drift of a shared machine hits
+them all alike instead of whichever happened to run last.
 """
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
 import sysconfig
 import time
+
+TARGET = 0.02  # the interval must lie within +-2% of the median
+CONFIDENCE = 0.95
+# Fewest values whose order-statistic interval reaches 95%: with n values, (min, max)
+# covers the median with probability 1 - 2 / 2**n, 96.9% from n = 6 on (93.75% at 5).
+MIN_REPEATS = 6
+FEWEST = 3  # the time cap never stops a point before it has an interval (3 values)
+MAX_REPEATS = 40  # a fast, noisy point stops here; 40 values give the interval (x14, x27)
+MODES = {
+    # mode: (largest number of values, share of the demo's full-run time cap per point)
+    "full": (MAX_REPEATS, 1.0),
+    "stage": (12, 0.25),
+    "quick": (3, 0.1),
+}
+MAX_WORKERS = 1024  # more workers than this is a typo, not an experiment
+
+
+# --- Statistics: pure functions, tested on synthetic values ---
+
+def median_ci(values, confidence=CONFIDENCE):
+    """Distribution-free confidence interval of the median: (low, high), or None.
+
+    The exact algorithm (inparallel/analysis/stats.median_ci must give the same answer):
+
+    1. n = len(values); if n < 3, return None.
+    2. x = sorted(values); alpha = 1 - confidence.
+    3. With B ~ Binomial(n, 1/2) and F(j) = P(B <= j) = sum(comb(n, i) for i <= j) / 2**n,
+       k = the number of j = 0, 1, 2, ... with F(j) <= alpha / 2 (the largest k with
+       F(k - 1) <= alpha / 2); if k = 0 (n <= 5 at 95%), k = 1.
+    4. Return (x[k - 1], x[n - k]): the k-th smallest and the k-th largest value.
+
+    The interval covers the population median with probability 1 - 2 F(k - 1), at least
+    ``confidence`` whenever k >= 1 was found in step 3; for 3 <= n <= 5 at 95% it is
+    (min, max) with a lower coverage (75% to 93.75%), the best those values allow.
+    """
+    n = len(values)
+    if n < 3:
+        return None
+    x = sorted(values)
+    half_alpha = (1 - confidence) / 2
+    k, cumulative = 0, 0
+    while k < n // 2:
+        cumulative += math.comb(n, k)
+        if cumulative / 2**n > half_alpha:  # exact big-int ratio, no float overflow
+            break
+        k += 1
+    k = max(k, 1)
+    return x[k - 1], x[n - k]
+
+
+def within_target(values, target=TARGET, confidence=CONFIDENCE):
+    """True when ``values`` give a real 95% interval of the median within +-``target`` of it."""
+    if len(values) < MIN_REPEATS:
+        return False
+    low, high = median_ci(values, confidence)
+    median = statistics.median(values)
+    return median > 0 and median - low <= target * median and high - median <= target * median
+
+
+def stop_reason(values, elapsed_s, max_repeats, time_cap_s, min_repeats=MIN_REPEATS,
+                target=TARGET):
+    """The adaptive-repeat rule: why to stop measuring a point now, or None to go on.
+
+    ``values`` are the point's timings so far, ``elapsed_s`` the time spent taking them.
+    Checked in this order, so that a point reaching its target on its last allowed value
+    counts as converged: 'converged' (at least ``min_repeats`` values and
+    ``within_target``), 'max-repeats' (``max_repeats`` values taken), 'time-cap'
+    (``elapsed_s`` >= ``time_cap_s``, once there are FEWEST values: a point slower than
+    its cap still gets an interval).
+    """
+    if len(values) >= min_repeats and within_target(values, target):
+        return "converged"
+    if len(values) >= max_repeats:
+        return "max-repeats"
+    if elapsed_s >= time_cap_s and len(values) >= FEWEST:
+        return "time-cap"
+    return None
+
+
+# --- Measuring: one point, several candidates, round robin ---
+
+class Timing:
+    """What measuring one candidate gave: its last answer, every value, and how it ended."""
+
+    def __init__(self):
+        self.answer = None
+        self.values = []
+        self.elapsed_s = 0.0
+        self.stopped = None  # the stop_reason, once there is one
+        self.error = None
+
+    @property
+    def converged(self):
+        """True if the rule stopped on its target; None when nothing was timed."""
+        return (self.stopped == "converged") if self.values else None
+
+
+def compare(candidates, args, warmup=1, per=1):
+    """Time each of ``candidates`` (name -> function of no arguments) at one point.
+
+    Every candidate runs ``warmup`` times untimed, then the candidates still measuring
+    take one timed value each per round, until ``stop_reason`` stops each one. A candidate
+    that raises keeps its error and leaves the rotation; the others go on. Returns
+    name -> Timing, in the order given. With ``per`` > 1 each call makes ``per`` of the
+    operations timed, and a value is the time of one call divided by ``per``.
+    """
+    timings = {name: Timing() for name in candidates}
+
+    def call(name, warming_up=False):
+        timing = timings[name]
+        start = time.perf_counter()
+        try:
+            answer = candidates[name]()
+        except Exception as error:  # a crashed worker is a result too; the demo goes on
+            timing.error, timing.values, timing.stopped = failure(error), [], "error"
+            return None
+        seconds = time.perf_counter() - start
+        timing.answer = answer
+        if not warming_up:  # a warm-up (starting a pool, say) does not eat into the time cap
+            timing.elapsed_s += seconds
+        return seconds
+
+    for name in candidates:
+        for _ in range(warmup):
+            if timings[name].error is None:
+                call(name, warming_up=True)
+    active = [name for name in candidates if timings[name].error is None]
+    while active:
+        for name in active:
+            seconds = call(name)
+            if seconds is not None:
+                timings[name].values.append(seconds / per)
+        for name in active:
+            timing = timings[name]
+            if timing.stopped is None:
+                timing.stopped = stop_reason(timing.values, timing.elapsed_s, args.repeats,
+                                             args.time_cap)
+        active = [name for name in active if timings[name].stopped is None]
+    return timings
+
+
+def timed(fn, args, warmup=1):
+    """Adaptive timing of one function alone (nothing to interleave it with): a Timing."""
+    return compare({"only": fn}, args, warmup)["only"]
+
+
+def measured_row(workload, strategy, workers, timing, correct, params=None):
+    """The row of one Timing: its values and interval, or its error."""
+    if timing.error:
+        return row(workload, strategy, workers, [], params=params, error=timing.error)
+    return row(workload, strategy, workers, timing.values, params=params,
+               correct=correct(timing.answer), converged=timing.converged)
+
+
+# --- Command line ---
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        """One line, not the usage block: what is wrong and where to look."""
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def bounded(low, high=None, kind=int):
+    """An argparse type for a demo's own options: a number of ``kind`` in [low, high]."""
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value) or value < low or (high is not None and value > high):
+            bound = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"{text!r} is out of range ({bound})")
+        return value
+    return parse
+
+
+def _workers(text):
+    """``1,2,4``: positive worker counts, each at most MAX_WORKERS."""
+    one = bounded(1, MAX_WORKERS)
+    try:
+        counts = [one(part) for part in text.split(",")]
+    except argparse.ArgumentTypeError as error:
+        raise argparse.ArgumentTypeError(
+            f"takes worker counts such as 1,2,4 ({error})") from None
+    return counts
+
+
+def parse_args(description, sizes, argv=None, extra=None, default_workers=None, time_cap=2.0):
+    """Common options; ``sizes`` maps 'full', 'stage' and 'quick' to the workload size.
+
+    ``default_workers`` replaces the 1, 2, 4 ... cores default when ``--workers`` is not
+    given: an I/O demo wants more requests in flight than there are cores. ``time_cap``
+    is the demo's time per point in a full run (a stage run gets a quarter, --quick a tenth).
+    """
+    parser = _Parser(description=description)
+    parser.add_argument("--workers", type=_workers, default=None,
+                        help="comma-separated worker counts (default: 1, 2, 4 ... all cores)")
+    parser.add_argument("--max-workers", type=bounded(1, MAX_WORKERS), default=cores(),
+                        help="largest worker count when --workers is not given")
+    parser.add_argument("--repeats", type=bounded(1, 10_000), default=None,
+                        help=f"most timed values per point (default {MAX_REPEATS}; the "
+                             "adaptive rule stops earlier once the median is precise)")
+    parser.add_argument("--time-cap", type=bounded(0.001, 3600, float), default=None,
+                        help=f"seconds per point before it stops (default {time_cap:g})")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="small sizes for a smoke test")
+    mode.add_argument("--stage", action="store_true", help="sizes for a live demo on a slide")
+    parser.add_argument("--json", action="store_true", help="emit JSON lines for the harness")
+    for args, kwargs in (extra or []):
+        parser.add_argument(*args, **kwargs)
+    ns = parser.parse_args(argv)
+    ns.mode = "quick" if ns.quick else "stage" if ns.stage else "full"
+    ns.workers = ns.workers or list(default_workers or worker_counts(ns.max_workers))
+    ns.size = sizes[ns.mode]
+    most, share = MODES[ns.mode]
+    ns.repeats_given = ns.repeats is not None
+    ns.repeats = ns.repeats or most
+    ns.time_cap = ns.time_cap or time_cap * share
+    return ns
 
 
 def cores():
@@ -32,59 +258,33 @@ def worker_counts(limit):
     return [*counts, limit]
 
 
-def parse_args(description, sizes, argv=None, extra=None, default_workers=None):
-    """Common options; ``sizes`` maps 'full' and 'quick' to the demo's workload size.
-
-    ``default_workers`` replaces the 1, 2, 4 ... cores default when ``--workers`` is not
-    given: an I/O demo wants more requests in flight than there are cores.
-    """
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--workers", default="",
-                        help="comma-separated worker counts (default: 1, 2, 4 ... all cores)")
-    parser.add_argument("--max-workers", type=int, default=cores(),
-                        help="largest worker count when --workers is not given")
-    parser.add_argument("--repeats", type=int, default=None, help="timed repeats (default 5)")
-    parser.add_argument("--quick", action="store_true", help="small sizes for a smoke test")
-    parser.add_argument("--json", action="store_true", help="emit JSON lines for the harness")
-    for args, kwargs in (extra or []):
-        parser.add_argument(*args, **kwargs)
-    ns = parser.parse_args(argv)
-    ns.workers = ([int(w) for w in ns.workers.split(",")] if ns.workers
-                  else list(default_workers or worker_counts(ns.max_workers)))
-    ns.size = sizes["quick" if ns.quick else "full"]
-    if ns.repeats is None:
-        ns.repeats = 1 if ns.quick else 5
-    return ns
-
-
-def timed(fn, repeats, warmup=1):
-    """Run ``fn`` ``warmup`` times untimed, then ``repeats`` times; return (result, seconds)."""
-    result = None
-    for _ in range(warmup):
-        result = fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return result, times
-
+# --- Output ---
 
 def row(workload, strategy, workers, values, unit="s", correct=None, params=None,
-        available=True, reason=None, error=None):
-    """One measurement in the shape that data/README.md documents."""
+        available=True, reason=None, error=None, converged=None):
+    """One measurement in the shape of a record's row (inparallel/records/schema.json).
+
+    The interval is computed for timings (unit "s") only; ``converged`` says whether the
+    adaptive rule reached its target (None when the values are not adaptive timings).
+    """
+    timing = unit == "s" and len(values) >= 3
+    interval = median_ci(values) if timing else None
     return {
         "workload": workload, "strategy": strategy, "workers": workers,
         "params": params or {}, "unit": unit, "values": values,
         "median": statistics.median(values) if values else None,
         "min": min(values) if values else None, "max": max(values) if values else None,
+        "ci_low": interval[0] if interval else None,
+        "ci_high": interval[1] if interval else None,
+        "converged": converged if values and unit == "s" else None,
         "correct": correct, "available": available, "reason": reason, "error": error,
     }
 
 
-def unavailable(workload, strategy, workers, reason, params=None):
+def unavailable(workload, strategy, workers, reason, params=None, unit="s"):
     """A strategy this interpreter cannot run: recorded with its reason, never dropped."""
-    return row(workload, strategy, workers, [], params=params, available=False, reason=reason)
+    return row(workload, strategy, workers, [], unit=unit, params=params, available=False,
+               reason=reason)
 
 
 def gil_enabled():
@@ -119,16 +319,20 @@ class Output:
         if self.as_json:
             print(json.dumps({"type": "row", **record}), flush=True)
             return
+        where = f"{record['workload']:>10} {record['strategy']:>26} {record['workers']:>3}"
         if not record["available"]:
-            print(f"{record['workload']:>10} {record['strategy']:>22} "
-                  f"{record['workers']:>3}  not available: {record['reason']}", flush=True)
+            print(f"{where}  not available: {record['reason']}", flush=True)
         elif record["error"]:
-            print(f"{record['workload']:>10} {record['strategy']:>22} "
-                  f"{record['workers']:>3}  error: {record['error']}", flush=True)
+            print(f"{where}  error: {record['error']}", flush=True)
         else:
             ok = {True: "ok", False: "WRONG", None: ""}[record["correct"]]
-            print(f"{record['workload']:>10} {record['strategy']:>22} {record['workers']:>3}  "
-                  f"median {record['median']:.4g} {record['unit']}  {ok}", flush=True)
+            spread = ""
+            if record["ci_low"] is not None and record["median"] > 0:
+                median = record["median"]
+                half = max(median - record["ci_low"], record["ci_high"] - median) / median
+                spread = f" +-{half * 100:.1f}% ({len(record['values'])} values)"
+            print(f"{where}  median {record['median']:.4g} {record['unit']}{spread}  {ok}",
+                  flush=True)
 
     def finish(self):
         """Describe the interpreter last: the GIL may have been re-enabled by an import."""

@@ -11,6 +11,7 @@ library's io module; `invoke demo io` runs it.)
 """
 
 import asyncio
+import contextlib
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -18,9 +19,9 @@ import harness
 import strategies
 from loopback import Server, fetch, fetch_async
 
-SIZES = {"full": 24, "quick": 8}  # requests per measurement
+SIZES = {"full": 24, "stage": 16, "quick": 8}  # requests per measurement
 WORKERS = (4, 16)  # requests in flight; more than cores on purpose: they wait, not compute
-EXTRA = [(("--latency-ms",), {"type": float, "default": 20.0,
+EXTRA = [(("--latency-ms",), {"type": harness.bounded(0, 10_000, float), "default": 20.0,
                               "help": "the server's delay per request (default 20)"})]
 
 
@@ -62,43 +63,48 @@ def start_pool(strategy, workers, requests):
     return ProcessPoolExecutor(min(workers, requests))
 
 
-def measure(out, args, port, strategy, fn, workers):
-    """Time one strategy; a failure becomes a row with its error, and the demo goes on."""
-    params = {"requests": args.size, "latency_ms": args.latency_ms,
-              "ideal_s": round(-(-args.size // workers) * args.latency_ms / 1000, 4)}
+def params(args, strategy, workers):
+    found = {"requests": args.size, "latency_ms": args.latency_ms,
+             "ideal_s": round(-(-args.size // workers) * args.latency_ms / 1000, 4)}
     if strategy.startswith("processes-"):
-        params.update(strategies.params(strategy))
-    try:
-        answers, times = harness.timed(lambda: fn(port, args.size, workers), args.repeats)
-    except Exception as error:  # a crashed worker is a result too
-        out.emit(harness.row("requests", strategy, workers, [], params=params,
-                             error=f"{type(error).__name__}: {error}"))
-        return
-    correct = list(answers) == [n * n for n in range(args.size)]
-    out.emit(harness.row("requests", strategy, workers, times, correct=correct, params=params))
+        found.update(strategies.params(strategy))
+    return found
+
+
+def measure(out, args, port, workers, runnable):
+    """Time the strategies of one worker count in turns; emit one row each."""
+    timings = harness.compare(
+        {s: lambda fn=fn: fn(port, args.size, workers) for s, fn in runnable.items()}, args)
+    for strategy, timing in timings.items():
+        out.emit(harness.measured_row(
+            "requests", strategy, workers, timing,
+            lambda answers: list(answers) == [n * n for n in range(args.size)],
+            params(args, strategy, workers)))
 
 
 def main(argv=None):
-    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, EXTRA, WORKERS)
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, EXTRA, WORKERS,
+                              time_cap=1.0)
     out = harness.Output(args.json)
     processes = "processes-" + multiprocessing.get_start_method()
     with Server(args.latency_ms / 1000) as port:
-        measure(out, args, port, "sequential", sequential, 1)
+        measure(out, args, port, 1, {"sequential": sequential})
         for workers in args.workers:
-            measure(out, args, port, "asyncio", with_asyncio, workers)
-            for strategy in ("threads", processes, "subinterpreters-pool"):
-                reason = strategies.availability(strategy)
-                if reason:
-                    out.emit(harness.unavailable("requests", strategy, workers, reason))
-                    continue
-                try:
-                    pool = start_pool(strategy, workers, args.size)
-                except Exception as error:  # e.g. no processes allowed here
-                    out.emit(harness.row("requests", strategy, workers, [],
-                                         error=f"could not start: {error}"))
-                    continue
-                with pool:
-                    measure(out, args, port, strategy, pooled(pool), workers)
+            runnable = {"asyncio": with_asyncio}
+            with contextlib.ExitStack() as stack:
+                for strategy in (processes, "threads", "subinterpreters-pool"):
+                    reason = strategies.availability(strategy)
+                    if reason:
+                        out.emit(harness.unavailable("requests", strategy, workers, reason))
+                        continue
+                    try:
+                        pool = stack.enter_context(start_pool(strategy, workers, args.size))
+                    except Exception as error:  # e.g. no processes allowed here
+                        out.emit(harness.row("requests", strategy, workers, [],
+                                             error=f"could not start: {error}"))
+                        continue
+                    runnable[strategy] = pooled(pool)
+                measure(out, args, port, workers, runnable)
     out.finish()
 
 

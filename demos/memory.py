@@ -32,6 +32,7 @@ from workloads import idle, word_stats
 
 STRATEGIES = [s for s in strategies.STRATEGIES if s != "sequential"]  # those with workers
 SIZES = {"full": {"idle_s": 0.1, "busy_size": 10_000},
+         "stage": {"idle_s": 0.05, "busy_size": 5_000},
          "quick": {"idle_s": 0.05, "busy_size": 1_000}}
 FULL_REPEATS = 3  # memory barely varies run to run; 3 fresh processes per point are enough
 METRIC = "PSS" if os.path.exists("/proc/self/smaps_rollup") else "RSS"
@@ -102,9 +103,9 @@ def measure(strategy, state, workers, expected, args):
     params = {"metric": METRIC, "state": state, **args.size, **strategies.params(strategy)}
     reason = strategies.availability(strategy)
     if reason:
-        return {**harness.unavailable(state, strategy, workers, reason, params), "unit": "bytes"}
+        return harness.unavailable(state, strategy, workers, reason, params, unit="bytes")
     command = [sys.executable, os.path.abspath(__file__), "--probe", strategy, state,
-               str(workers), *(["--quick"] if args.quick else [])]
+               str(workers), *([f"--{args.mode}"] if args.mode != "full" else [])]
     values, correct = [], True
     for _ in range(args.repeats):
         done = subprocess.run(command, capture_output=True, text=True)
@@ -131,8 +132,8 @@ def main(argv=None):
         strategy, state, workers = args.probe
         print(json.dumps(probe(strategy, state, int(workers), args.size)))
         return
-    if not args.quick and "--repeats" not in (sys.argv if argv is None else argv):
-        args.repeats = FULL_REPEATS
+    if not args.repeats_given:  # not timings: a fixed number of fresh processes per point
+        args.repeats = FULL_REPEATS if args.mode == "full" else 1
     out = harness.Output(args.json)
     answers = {"idle": args.size["idle_s"], "busy": word_stats(args.size["busy_size"])}
     for state, expected in answers.items():

@@ -21,6 +21,8 @@ WORKLOADS = {"numeric": count_primes, "objects": word_stats, "calls": fib,
 # About 0.15-0.2 s each on one core of the 2-core machine with 3.14 (0.2-0.35 s on 3.13t).
 SIZES = {"full": {"numeric": 110_000, "objects": 50_000, "calls": 31, "json": 50_000,
                   "sort": 120_000},
+         "stage": {"numeric": 30_000, "objects": 12_000, "calls": 27, "json": 12_000,
+                   "sort": 30_000},
          "quick": {"numeric": 3_000, "objects": 1_000, "calls": 18, "json": 1_000,
                    "sort": 5_000}}
 # The right answers, so that a build computing something else is caught, not timed.
@@ -28,7 +30,11 @@ EXPECTED = {
     ("numeric", 110_000): 10453, ("numeric", 3_000): 430,
     ("objects", 50_000): ([("alpha0", 6250), ("alpha1", 18750), ("alpha2", 18750)], 400000),
     ("objects", 1_000): ([("alpha0", 125), ("alpha1", 375), ("alpha2", 375)], 8000),
-    ("calls", 31): 1346269, ("calls", 18): 2584,
+    ("numeric", 30_000): 3245,
+    ("objects", 12_000): ([("alpha0", 1500), ("alpha1", 4500), ("alpha2", 4500)], 96000),
+    ("calls", 31): 1346269, ("calls", 27): 196418, ("calls", 18): 2584,
+    ("json", 12_000): (915340, 71994000),
+    ("sort", 30_000): ((0, "name0"), (10006, "name54"), 30000),
     ("json", 50_000): (3908340, 1249975000), ("json", 1_000): (72840, 499500),
     ("sort", 120_000): ((0, "name0"), (10006, "name96"), 120000),
     ("sort", 5_000): ((0, "name0"), (10006, "name40"), 5000),
@@ -36,21 +42,18 @@ EXPECTED = {
 
 
 def main(argv=None):
-    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv)
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=2.0)
     out = harness.Output(args.json)
     for workload, fn in WORKLOADS.items():
         size = args.size[workload]
-        try:
-            answer, times = harness.timed(lambda fn=fn, size=size: fn(size), args.repeats)
-        except Exception as error:
-            out.emit(harness.row(workload, "sequential", 1, [], error=harness.failure(error)))
-            continue
+        timing = harness.timed(lambda fn=fn, size=size: fn(size), args)
         expected = EXPECTED.get((workload, size))
         params = {"size": size, "gil_enabled": harness.gil_enabled(),
                   "free_threaded_build": harness.free_threaded_build(),
                   "PYTHON_GIL": os.environ.get("PYTHON_GIL")}
-        out.emit(harness.row(workload, "sequential", 1, times, params=params,
-                             correct=None if expected is None else answer == expected))
+        out.emit(harness.measured_row(
+            workload, "sequential", 1, timing,
+            lambda answer, e=expected: None if e is None else answer == e, params))
     out.finish()
 
 

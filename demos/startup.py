@@ -11,6 +11,7 @@ Three rows per strategy, all with one worker and a task that does nothing:
     python3.14 demos/startup.py
 """
 
+import contextlib
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -21,7 +22,7 @@ import strategies
 from workloads import noop
 
 STRATEGIES = [s for s in strategies.STRATEGIES if s != "sequential"]  # those with workers
-SIZES = {"full": 50, "quick": 3}  # trivial calls per round-trip value
+SIZES = {"full": 50, "stage": 20, "quick": 3}  # trivial calls per round-trip value
 
 
 @contextmanager
@@ -47,50 +48,63 @@ def running_worker(strategy):
         yield lambda fn, *args: pool.submit(fn, *args).result()
 
 
-def round_trips(strategy, repeats, calls):
-    """Seconds per trivial task on one running worker: ``repeats`` means of ``calls`` tasks."""
-    values = []
-    with running_worker(strategy) as call:
-        for _ in range(repeats):
-            start = time.perf_counter()
-            answers = [call(noop) for _ in range(calls)]
-            values.append((time.perf_counter() - start) / calls)
-    return answers == [None] * calls, values
+def first_start(strategy):
+    """The very first start of ``strategy`` in this process: one value, and its answer."""
+    start = time.perf_counter()
+    answer = strategies.run(strategy, 1, noop)
+    return time.perf_counter() - start, answer == [None]
 
 
-def measure(strategy, repeats, calls):
-    """The first, start and round-trip rows of one strategy (or why it cannot run)."""
-    params = strategies.params(strategy)
-    reason = strategies.availability(strategy)
-    if reason:
-        return [harness.unavailable(name, strategy, 1, reason, params)
-                for name in ("first", "start", "round-trip")]
-    rows = []
-    try:
-        start = time.perf_counter()
-        answer = strategies.run(strategy, 1, noop)
-        rows.append(harness.row("first", strategy, 1, [time.perf_counter() - start],
-                                params=params, correct=answer == [None]))
-        answer, times = harness.timed(lambda: strategies.run(strategy, 1, noop), repeats,
-                                      warmup=0)
-        rows.append(harness.row("start", strategy, 1, times, params=params,
-                                correct=answer == [None]))
-        correct, times = round_trips(strategy, repeats, calls)
-        rows.append(harness.row("round-trip", strategy, 1, times, correct=correct,
-                                params={**params, "calls_per_value": calls}))
-    except Exception as error:  # report the failing step; the other strategies go on
-        done = {r["workload"] for r in rows}
-        rows += [harness.row(name, strategy, 1, [], params=params, error=harness.failure(error))
-                 for name in ("first", "start", "round-trip") if name not in done]
-    return rows
+def round_trips(call, calls):
+    """``calls`` trivial tasks, one after the other, on a running worker."""
+    return [call(noop) for _ in range(calls)]
 
 
 def main(argv=None):
-    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv)
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=1.0)
     out = harness.Output(args.json)
+    params = {s: strategies.params(s) for s in STRATEGIES}
+    runnable = [s for s in STRATEGIES if strategies.availability(s) is None]
     for strategy in STRATEGIES:
-        for result in measure(strategy, args.repeats, args.size):
-            out.emit(result)
+        if strategy not in runnable:
+            for name in ("first", "start", "round-trip"):
+                out.emit(harness.unavailable(name, strategy, 1, strategies.availability(strategy),
+                                             params[strategy]))
+    for strategy in runnable:
+        try:
+            seconds, correct = first_start(strategy)
+        except Exception as error:
+            out.emit(harness.row("first", strategy, 1, [], params=params[strategy],
+                                 error=harness.failure(error)))
+            continue
+        out.emit(harness.row("first", strategy, 1, [seconds], params=params[strategy],
+                             correct=correct, converged=False))
+    # Start-up, and then round trips on workers that all run at once, taken in turns.
+    starts = harness.compare({s: lambda s=s: strategies.run(s, 1, noop) for s in runnable},
+                             args, warmup=0)
+    for strategy, timing in starts.items():
+        out.emit(harness.measured_row("start", strategy, 1, timing,
+                                      lambda answer: answer == [None], params[strategy]))
+    with contextlib.ExitStack() as stack:
+        calls, failed = {}, {}
+        # Processes first: a fork() while a sub-interpreter exists kills the child.
+        for strategy in sorted(runnable, key=lambda s: not s.startswith("processes")):
+            try:
+                calls[strategy] = stack.enter_context(running_worker(strategy))
+            except Exception as error:
+                failed[strategy] = harness.failure(error)
+        # Each value is the mean of several calls: one call is too short to time alone.
+        trips = harness.compare({s: lambda c=c: round_trips(c, args.size)
+                                 for s, c in calls.items()}, args, warmup=0, per=args.size)
+    for strategy in runnable:
+        trip_params = {**params[strategy], "calls_per_value": args.size}
+        if strategy in failed:
+            out.emit(harness.row("round-trip", strategy, 1, [], params=trip_params,
+                                 error=failed[strategy]))
+            continue
+        out.emit(harness.measured_row("round-trip", strategy, 1, trips[strategy],
+                                      lambda answers: answers == [None] * args.size,
+                                      trip_params))
     out.finish()
 
 

@@ -25,7 +25,8 @@ from payloads import checksum, checksum_shared_memory, echo, make_bytes, make_nu
 # 1 KB, 4 KB ... 64 MB (powers of 4). A list of numbers stops at 4 MB (half a million
 # ints): beyond, pickling them both ways takes up to seconds per round trip, which would
 # blow the time budget of a run while showing nothing the smaller sizes do not.
-SIZES = {"full": [4**k * 1024 for k in range(9)], "quick": [4**k * 1024 for k in range(5)]}
+SIZES = {"full": [4**k * 1024 for k in range(9)], "stage": [4**k * 1024 for k in range(0, 9, 2)],
+         "quick": [4**k * 1024 for k in range(5)]}
 LARGEST_LIST = 4 * 1024 * 1024
 
 
@@ -173,44 +174,65 @@ def unavailable_reason(strategy):
     return None
 
 
-def measure(out, args, workload, strategy, worker, send, size):
-    """Time one round trip of ``size`` bytes; check the checksums outside the timing."""
+def params(strategy, size):
+    """What a row records about how the data travelled."""
+    found = {"size_bytes": size}
+    if strategy.startswith("subinterpreters"):
+        found["api"] = strategies.SUBINTERPRETER_API
+    if strategy.startswith("processes"):
+        found["start_method"] = multiprocessing.get_start_method()  # the version's default
+    return found
+
+
+def start_workers(stack, table):
+    """Start one worker per runnable strategy, all kept alive: strategy -> worker or error."""
+    workers = {}
+    # Processes first: a fork() while a sub-interpreter exists kills the child.
+    for strategy in sorted(table, key=lambda s: not s.startswith("processes")):
+        if unavailable_reason(strategy) is None:
+            try:
+                workers[strategy] = stack.enter_context(table[strategy][0]())
+            except Exception as error:  # the worker would not even start
+                workers[strategy] = f"could not start: {harness.failure(error)}"
+    return workers
+
+
+def measure(workload, table, workers, size, args):
+    """One row per strategy for ``size`` bytes; the strategies take their repeats in turns."""
     data = MAKE[workload](size)
     expected = checksum(data)
-    params = {"size_bytes": size}
-    if strategy.startswith("subinterpreters"):
-        params["api"] = strategies.SUBINTERPRETER_API
-    if strategy.startswith("processes"):
-        params["start_method"] = multiprocessing.get_start_method()  # the version's default
-    try:
-        (crc, back), times = harness.timed(lambda: send(worker, data), args.repeats)
-    except Exception as error:  # a crashed worker is a row too; the next size goes on
-        out.emit(harness.row(workload, strategy, 1, [], params=params,
-                             error=f"{type(error).__name__}: {error}"))
-        return
-    correct = crc == expected and (back is None or checksum(back) == expected)
-    out.emit(harness.row(workload, strategy, 1, times, params=params, correct=correct))
+
+    def correct(answer):  # checked outside the timing
+        crc, back = answer
+        return crc == expected and (back is None or checksum(back) == expected)
+
+    running = {s: w for s, w in workers.items() if not isinstance(w, str)}
+    timings = harness.compare(
+        {s: lambda s=s, w=w: table[s][1](w, data) for s, w in running.items()}, args)
+    rows = []
+    for strategy in table:
+        reason = unavailable_reason(strategy)
+        if reason:
+            rows.append(harness.unavailable(workload, strategy, 1, reason, params(strategy, size)))
+        elif strategy not in running:
+            rows.append(harness.row(workload, strategy, 1, [], params=params(strategy, size),
+                                    error=workers[strategy]))
+        else:
+            rows.append(harness.measured_row(workload, strategy, 1, timings[strategy], correct,
+                                             params(strategy, size)))
+    return rows
 
 
 def main(argv=None):
-    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv)
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=0.5)
     out = harness.Output(args.json)
     for workload, table in STRATEGIES.items():
         sizes = [s for s in args.size if workload != "list" or s <= LARGEST_LIST]
-        for strategy, (start, send) in table.items():
-            reason = unavailable_reason(strategy)
-            if reason:
-                for size in sizes:
-                    out.emit(harness.unavailable(workload, strategy, 1, reason,
-                                                 params={"size_bytes": size}))
-                continue
-            try:
-                with start() as worker:
-                    for size in sizes:
-                        measure(out, args, workload, strategy, worker, send, size)
-            except Exception as error:  # the worker would not even start
-                out.emit(harness.row(workload, strategy, 1, [], params={"size_bytes": None},
-                                     error=f"could not start: {type(error).__name__}: {error}"))
+        with contextlib.ExitStack() as stack:
+            workers = start_workers(stack, table)
+            for size in sizes:
+                for result in measure(workload, table, workers, size, args):
+                    out.emit(result)
     out.finish()
 
 
