@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Group
 from rich.live import Live
 from rich.table import Table
+from rich.text import Text
 
 from inparallel.analysis import formatting, metrics
 from inparallel.console import console
@@ -58,9 +59,10 @@ class LivePoint:
 
 
 def table(title: str, labels: list[str], counts: list[int],
-          points: Mapping[str, list[LivePoint]], correct: bool = True) -> Table:
-    """Threads down, each variant's time and speedup across; fits 80 columns."""
-    grid = Table(title=title, title_justify="left", width=None)
+          points: Mapping[str, list[LivePoint]], correct: bool = True) -> Group:
+    """Threads down, each variant's time and speedup across, with its title and key above
+    and below as lines of their own (inside the table they would wrap at its width)."""
+    grid = Table()
     grid.add_column("threads", justify="right", no_wrap=True)
     for label in labels:
         grid.add_column(f"{label}\ntime", justify="right", no_wrap=True)
@@ -73,10 +75,10 @@ def table(title: str, labels: list[str], counts: list[int],
             cells.append(formatting.seconds(timed[n].median) if n in timed else "…")
             cells.append(formatting.times(curves[label][n].value) if n in curves[label] else "")
         grid.add_row(*cells)
-    grid.caption = "speedup: work per second over 1 thread; ideal = threads"
+    key = Text("speedup: work per second over 1 thread; ideal = threads", style="dim")
     if not correct:
-        grid.caption += "\n[red]WRONG ANSWER in a run[/]"
-    return grid
+        key.append("\nWRONG ANSWER in a run", style="bold red")
+    return Group(Text(title, style="bold"), grid, key)
 
 
 class LiveTable:
@@ -94,7 +96,7 @@ class LiveTable:
         self.running = True
         self._live = Live(get_renderable=self.render, console=console, refresh_per_second=4)
 
-    def render(self) -> Group | Table:
+    def render(self) -> Group:
         """The table, with the CPU bars under it while the demo runs (only in a terminal:
         piped output gets the final table once, and bars of an idle machine would mislead)."""
         grid = table(self.title, self.labels, self.counts, self.points, self.correct)
@@ -115,6 +117,8 @@ class LiveTable:
     def __exit__(self, *exc: object) -> None:
         self.running = False
         self._live.stop()
+        if not console.is_terminal:
+            console.line()  # rich ends a piped live display without its last newline
 
 
 def verdict(path: Path) -> list[str]:

@@ -31,10 +31,10 @@ from inparallel.paths import REPO
 from inparallel.records import store
 
 STAGE_DATA_ENV = "INPARALLEL_STAGE_DATA"
-# Far above any machine's useful count, low enough that a typo (10000) is caught before a
-# demo tries to start that many processes.
-MAX_WORKERS = 512
-MAX_REPEATS = 1000
+# The limits demos/harness.py enforces too: a typo (10000 workers) is caught before a demo
+# tries to start that many processes, and before anything is built.
+MAX_WORKERS = 1024
+MAX_REPEATS = 10_000
 
 
 @dataclass(frozen=True)
