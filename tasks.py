@@ -6,6 +6,7 @@ The work lives in the ``inparallel`` package; each task here only parses its opt
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import wraps
 from pathlib import Path
@@ -15,18 +16,46 @@ from invoke import Exit, task
 from inparallel.build import catalog
 from inparallel.errors import UserError
 
+# Modules of the optional extras in pyproject.toml: a missing one names the extra to install.
+_EXTRAS = {"mkdocs": "docs", "material": "docs", "mkdocs_jupyter": "docs", "jupytext": "docs",
+           "ipykernel": "docs", "playwright": "docs", "pytest": "test", "hypothesis": "test"}
+DEBUG_ENV = "INPARALLEL_DEBUG"
+
+
+def _one_line(error: BaseException) -> tuple[str, int] | None:
+    """The one-line message and exit code of an expected failure; None for a bug."""
+    if isinstance(error, UserError):
+        return f"error: {error}", error.code
+    if isinstance(error, KeyboardInterrupt):
+        return "interrupted; run the same command again to resume", 130
+    if isinstance(error, ModuleNotFoundError) and error.name:
+        extra = _EXTRAS.get(error.name.partition(".")[0])
+        target = f".[{extra}]" if extra else "."
+        what = f"the {extra} extra" if extra else "the project's dependencies"
+        return (f"error: {error.name} is not installed; install {what}: "
+                f".venv/bin/pip install -e '{target}'"), 1
+    if isinstance(error, OSError):
+        where = f" {error.filename}" if error.filename else ""
+        return (f"error: cannot use{where}: {error.strerror or error} (free disk space or fix "
+                "the folder's permissions, then run the same command again)"), 1
+    return None
+
 
 def _friendly(func):
-    """Turn a UserError into its one-line message and exit code, without a traceback."""
+    """End an expected failure in one line and an exit code, without a traceback.
+
+    ``INPARALLEL_DEBUG=1`` lets the exception through, with its traceback, for a bug report.
+    """
 
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except UserError as error:
-            raise Exit(f"error: {error}", code=error.code) from None
-        except KeyboardInterrupt:
-            raise Exit("interrupted; run the same command again to resume", code=130) from None
+        except (UserError, KeyboardInterrupt, ModuleNotFoundError, OSError) as error:
+            message = _one_line(error)
+            if message is None or os.environ.get(DEBUG_ENV) == "1":
+                raise
+            raise Exit(" ".join(message[0].split()), code=message[1]) from None
 
     return wrapper
 
@@ -151,6 +180,8 @@ def charts(c, data="data", docs="docs"):
 @_friendly
 def docs(c):
     """Draw the charts, then build the site into site/ with `mkdocs build --strict`."""
+    import mkdocs  # noqa: F401  (before any work: a missing [docs] extra is one line)
+
     from inparallel.publish import mkdocs_hook
     from inparallel.publish import slides as deck
 
@@ -158,7 +189,9 @@ def docs(c):
     deck.build()
     result = mkdocs_hook.build(Path(__file__).resolve().parent)
     if result.returncode:
-        raise UserError("mkdocs build failed:\n" + (result.stderr or result.stdout)[-4000:])
+        # mkdocs's own report says which page or link; the last line says what failed.
+        print((result.stderr or result.stdout)[-4000:], file=sys.stderr)
+        raise UserError("mkdocs build --strict failed: its messages are above")
     print("site built in site/; preview it with `invoke serve`")
 
 
