@@ -1,12 +1,14 @@
 """`invoke bench` and `invoke demo`: one path, the same record for the same options."""
 
 import importlib.util
+import io
 import json
 from types import SimpleNamespace
 
 import pytest
 from conftest import REPO, invoke
 from invoke import Context
+from rich.console import Console
 
 from inparallel.build import catalog
 from inparallel.build.discovery import discover_all
@@ -104,3 +106,17 @@ def test_quick_bench_stores_every_demo_for_every_available_variant(tmp_path):
             assert run["error"] is None, (name, run["variant"], run["error"])
             assert all(row["correct"] is not False for row in run["results"]), name
     assert not list(tmp_path.glob("*/.*.tmp")), "no temporary file left behind"
+
+
+def test_a_result_line_fits_80_columns_and_keeps_the_run_environment_whole():
+    row = {"workload": "round-trip", "strategy": "subinterpreters-pool", "workers": 16,
+           "params": {"size_bytes": 64 << 20}, "unit": "s", "median": 1.309e-05,
+           "available": True, "error": None, "correct": True}
+    out = io.StringIO()
+    Console(file=out, width=80, force_terminal=False).print(
+        suite.format_row("3.15t PYTHON_GIL=1", row))
+    (line,) = out.getvalue().splitlines()
+    assert len(line) <= 80
+    assert line.split()[:7] == ["3.15t", "PYTHON_GIL=1", "round-trip", "64", "MB",
+                                "subinterpreters-pool", "x16"]
+    assert line.endswith("13.1 µs ✓")

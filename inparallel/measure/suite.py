@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from inparallel.analysis import formatting
 from inparallel.build import catalog
 from inparallel.build.discovery import discover_all
 from inparallel.console import console
@@ -205,7 +206,7 @@ def targets_for(spec: DemoSpec, available: list | None = None) -> list[Target]:
 def _detail(params: dict) -> str:
     """The parameter that tells rows of one workload apart: a module, a payload size."""
     if "module" in params:
-        return str(params["module"])[:10]
+        return str(params["module"])[:9]
     if "size_bytes" in params:
         size = float(params["size_bytes"])
         for unit in ("B", "KB", "MB", "GB"):
@@ -217,14 +218,16 @@ def _detail(params: dict) -> str:
 
 def format_row(label: str, row: dict) -> str:
     """One result as a line of at most 80 columns (a reason or error may run longer)."""
-    head = (f"{label[:16]:<16} {row['workload'][:12]:<12} {_detail(row['params']):<10} "
+    head = (f"{label[:18]:<18} {row['workload'][:11]:<11} {_detail(row['params']):<9} "
             f"{row['strategy'][:20]:<20} x{row['workers']:<3}")
     if not row["available"]:
         return f"{head} [yellow]n/a[/]: {row['reason']}"
     if row["error"]:
         return f"{head} [red]error[/]: {row['error']}"
     check = {True: "[green]✓[/]", False: "[red]✗ wrong[/]", None: ""}[row["correct"]]
-    return f"{head} {row['median']:.4g} {row['unit']} {check}".rstrip()
+    value = (formatting.seconds(row["median"]) if row["unit"] == "s"
+             else f"{row['median']:.4g} {row['unit']}")
+    return f"{head} {value} {check}".rstrip()
 
 
 def _print_row(label: str, row: dict) -> None:
