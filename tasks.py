@@ -165,27 +165,28 @@ def slides(c, pdf=False):
 
 
 @task(help={"data": "the measurements folder to draw from (default: data/)",
-            "docs": "the docs folder to write charts and numbers into (default: docs/)"})
+            "docs": "the docs folder to write charts and numbers into (default: docs/)",
+            "check": "fail when the data contradict a finding (claim) on any machine"})
 @_friendly
-def charts(c, data="data", docs="docs"):
-    """Draw every chart and write the site's generated numbers from data/ alone."""
+def charts(c, data="data", docs="docs", check=False):
+    """Draw every chart, evaluate every finding and write the site's generated text from data/."""
     from inparallel.publish import mkdocs_hook
 
     root = Path(__file__).resolve().parent
-    for line in mkdocs_hook.main(root / data, root / docs, root / "demos"):
+    for line in mkdocs_hook.main(root / data, root / docs, root / "demos", check=check):
         print(line)
 
 
-@task
+@task(help={"preview": "build even when the data contradict a claim, marking it on the page"})
 @_friendly
-def docs(c):
-    """Draw the charts, then build the site into site/ with `mkdocs build --strict`."""
+def docs(c, preview=False):
+    """Draw the charts, check every claim against the data, then `mkdocs build --strict`."""
     import mkdocs  # noqa: F401  (before any work: a missing [docs] extra is one line)
 
     from inparallel.publish import mkdocs_hook
     from inparallel.publish import slides as deck
 
-    charts(c)
+    charts(c, check=not preview)
     deck.build()
     result = mkdocs_hook.build(Path(__file__).resolve().parent)
     if result.returncode:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from inparallel.publish import charts, diagrams, mkdocs_hook, quotes
-from inparallel.records import reader
+from inparallel.analysis import metrics
+from inparallel.analysis.stats import MachineResult, Point
+from inparallel.publish import charts, claims, diagrams, mkdocs_hook
 
 FIXTURES = Path(__file__).parent / "fixtures" / "site" / "data"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -47,6 +48,7 @@ def _set_median(file: Path, variant: str, strategy: str, workers: int, median: f
             if (run["variant"], row["strategy"], row["workers"]) == (variant, strategy, workers):
                 row["median"] = median
                 row["values"] = [median]
+                row["min"] = row["max"] = median
     file.write_text(json.dumps(doc))
 
 
@@ -118,7 +120,7 @@ def test_quick_runs_are_never_charted(data: Path, tmp_path: Path) -> None:
 def test_each_machine_gets_its_chart_and_the_biggest_the_short_name(data: Path,
                                                                     tmp_path: Path) -> None:
     drawn = charts.draw_all(data, tmp_path, only=["nogil-scaling"])
-    assert [d.data.machine.cpus for d in drawn] == [16, 2]
+    assert [d.data.machine.usable_cpus for d in drawn] == [16, 2]
     assert [d.primary for d in drawn] == [True, False]
     assert (tmp_path / "nogil-scaling-fixture-cpu-2cpu-dark.svg").is_file()
     assert (tmp_path / "nogil-scaling-light.svg").read_bytes() == (
@@ -129,12 +131,16 @@ def test_no_data_draws_nothing_and_says_so(tmp_path: Path) -> None:
     empty = tmp_path / "data"
     empty.mkdir()
     docs = tmp_path / "docs"
-    assert mkdocs_hook.generate(empty, docs, tmp_path / "no-demos") == []
+    drawn, evaluations = mkdocs_hook.generate(empty, docs, tmp_path / "no-demos")
+    assert drawn == []
+    assert {e.verdict.status for e in evaluations} == {"no-data"}
     assert not list((docs / "assets" / "charts").glob("*.svg"))
     figure = (docs / "generated" / "figure-nogil-scaling.md").read_text()
     assert "No measurement committed yet" in figure
     assert "`invoke demo nogil`" in figure
-    assert "invoke demo nogil" in (docs / "generated" / "number-nogil.md").read_text()
+    finding = (docs / "generated" / "finding-nogil-threads-scale.md").read_text()
+    assert "`invoke demo nogil` produces one" in finding
+    assert json.loads((docs / "generated" / "charts.json").read_text()) == {}
 
 
 def test_stale_charts_are_removed_when_their_data_goes(data: Path, tmp_path: Path) -> None:
@@ -145,28 +151,75 @@ def test_stale_charts_are_removed_when_their_data_goes(data: Path, tmp_path: Pat
     assert list(tmp_path.glob("transfer-*.svg")), "charts that still have data stay"
 
 
+def _point(workers: int, median: float | None, params: dict, *, low: float | None = None,
+           high: float | None = None, variant: str = "3.14t", env: dict | None = None,
+           strategy: str = "threads", workload: str = "w") -> Point:
+    env = env or {}
+    return Point("d", variant, env, " ".join([variant, *(f"{k}={v}" for k, v in env.items())]),
+                 workload, strategy, workers, params, "s", median, low, high, 1,
+                 median is not None, None, median is not None, None, None, (Path("x.json"),))
+
+
 def test_speedup_follows_how_a_demo_splits_its_work() -> None:
-    def row(workers: int, median: float, params: dict) -> reader.Row:
-        return reader.Row("d", "3.14t", "w", "threads", workers, "s", median, True, None,
-                              None, params, Path("x.json"))
+    def values(curve: dict[int, metrics.Estimate]) -> dict[int, float]:
+        return {n: e.value for n, e in curve.items()}
 
     # Fixed work per thread: the same time on 4 threads is 4x the throughput.
-    weak = [row(1, 1.0, {"work_per_thread": 10}), row(4, 1.0, {"work_per_thread": 10})]
-    assert reader.speedups(weak) == {1: 1.0, 4: 4.0}
+    weak = [_point(1, 1.0, {"work_per_thread": 10}), _point(4, 1.0, {"work_per_thread": 10})]
+    assert values(metrics.speedups(weak)) == {1: 1.0, 4: 4.0}
     # Fixed total work: a quarter of the time on 4 threads is 4x.
-    strong = [row(1, 1.0, {"ops": 100}), row(4, 0.25, {"ops": 100})]
-    assert reader.speedups(strong) == {1: 1.0, 4: 4.0}
-    # An unavailable row is never a point on the curve.
-    broken = [*weak, reader.Row("d", "3.14t", "w", "threads", 8, "s", None, False,
-                                    "not here", None, {}, Path("x.json"))]
-    assert 8 not in reader.speedups(broken)
+    strong = [_point(1, 1.0, {"ops": 100}), _point(4, 0.25, {"ops": 100})]
+    assert values(metrics.speedups(strong)) == {1: 1.0, 4: 4.0}
+    # An unavailable point is never a point on the curve.
+    assert 8 not in metrics.speedups([*weak, _point(8, None, {})])
 
 
-def test_numbers_come_from_the_data(data: Path) -> None:
-    facts = quotes.facts(data)
+def test_a_speedup_carries_the_range_of_its_timings() -> None:
+    one = _point(1, 1.0, {}, low=0.9, high=1.1)
+    two = _point(2, 1.0, {}, low=0.8, high=1.25)
+    top = metrics.speedups([one, two])[2]
+    assert top.value == 2.0
+    # Slowest two-thread time against the fastest one-thread time, and the other way round.
+    assert top.low == 2 * 0.9 / 1.25
+    assert top.high == 2 * 1.1 / 0.8
+
+
+def test_one_base_variant_rule_for_the_free_threading_cost() -> None:
+    points = (
+        _point(1, 1.0, {}, variant="3.14", strategy="sequential"),
+        _point(1, 1.2, {}, variant="3.14t", strategy="sequential"),
+        _point(1, 1.5, {}, variant="3.14t", env={"PYTHON_GIL": "1"}, strategy="sequential"),
+        _point(1, 9.0, {}, variant="3.13", strategy="sequential"),
+    )
+    result = MachineResult(None, points, (), (), "invoke demo overhead")  # type: ignore[arg-type]
+    costs = {k: round(v.value, 6) for k, v in metrics.single_thread_cost(result).items()}
+    # Both 3.14t runs, with and without PYTHON_GIL=1, against plain 3.14 (never 3.13).
+    assert costs == {("3.14t", "w"): 0.2, ("3.14t PYTHON_GIL=1", "w"): 0.5}
+
+
+def test_captions_name_the_runs_files_and_command(data: Path, tmp_path: Path) -> None:
+    drawn, _ = mkdocs_hook.generate(data, tmp_path / "docs", tmp_path / "no-demos")
+    figure = (tmp_path / "docs" / "generated" / "results-startup.md").read_text()
+    assert "Median of 1 run (" in figure
+    assert "data/startup/20260101T000000Z_fixture-cpu_2cpu.json" in figure
+    assert "Reproduce: `invoke demo startup`" in figure
+    manifest = json.loads((tmp_path / "docs" / "generated" / "charts.json").read_text())
+    entry = manifest["startup"]
+    assert entry["files"] == ["data/startup/20260101T000000Z_fixture-cpu_2cpu.json"]
+    digest = entry["sha256"]["data/startup/20260101T000000Z_fixture-cpu_2cpu.json"]
+    assert len(digest) == 64
+    assert {d.stem for d in drawn} <= set(manifest)
+
+
+def test_findings_come_from_the_data(data: Path) -> None:
+    evaluations = claims.evaluate(data)
+    headline = [e for e in evaluations if e.finding.name == "nogil-threads-scale"]
+    assert [e.machine for e in headline] == ["Fixture CPU (not a measurement), 16 CPUs",
+                                             "Fixture CPU (not a measurement), 2 CPUs"]
+    big = headline[0]
     # 16 threads at 1.1 * (1 + 0.05 * 16) s each against 1.1 * 1.05 s for one thread.
     expected = 16 * 1.05 / (1 + 0.05 * 16)
-    assert f"{expected:.2f}" in facts["nogil"][0]
-    assert "fixture-cpu_16cpu.json" in facts["nogil"][0]
-    assert facts["startup"][0].startswith("Starting one worker")
-    assert facts["overhead"][0].count("%") >= 2
+    assert big.verdict.status == "holds"
+    assert f"{expected:.2f}" in big.finding.sentence(big.verdict)
+    text = claims.render(big.finding, evaluations)
+    assert "fixture-cpu_16cpu.json" in text and "fixture-cpu_2cpu.json" in text

@@ -78,10 +78,12 @@ def is_free_threaded(variant: str) -> bool:
     return variant.endswith("t")
 
 
-def version_key(variant: str) -> tuple[int, ...]:
-    """Orders 3.12 < 3.13 < 3.13t < 3.14 ... by number, a ``t`` build after its GIL build."""
-    numbers = [int(part) for part in variant.rstrip("t").split(".") if part.isdigit()]
-    return (*numbers, int(is_free_threaded(variant)))
+def version_key(label: str) -> tuple[int, ...]:
+    """Orders 3.12 < 3.13 < 3.13t < 3.14 ... by number, a ``t`` build after its GIL build, and
+    a series under an extra environment (``3.14t PYTHON_GIL=1``) after its plain run."""
+    head = label.split()[0]
+    numbers = [int(part) for part in head.rstrip("t").split(".") if part.isdigit()]
+    return (*numbers, int(is_free_threaded(head)), len(label))
 
 
 def gil_base(variant: str) -> str:

@@ -1,48 +1,48 @@
-"""Draw every chart of the site and the slides from ``data/`` alone.
+"""Draw every chart of the site and the slides from the aggregated data alone.
 
-Each chart selects rows of one demo and is drawn once per machine that has data for it, in a
-light and a dark version: ``docs/assets/charts/<name>-<machine key>-<theme>.svg``. The machine with
-the most CPUs also gets the short name ``<name>-<theme>.svg``, which pages and slides use.
-A chart whose demo has no committed data is skipped; the page says so (see
+Each chart selects points of one demo from ``inparallel.analysis.stats.aggregate`` (the median
+across every compatible run of a machine) and takes every derived number from
+``inparallel.analysis.metrics``. Error bars show each point's low/high: the range across runs,
+or one run's 95% interval of its median. A chart is drawn once per machine that has data for it,
+in a light and a dark version: ``docs/assets/charts/<name>-<machine key>-<theme>.svg``. The
+machine with the most CPUs also gets the short name ``<name>-<theme>.svg``, which pages and
+slides use. A chart whose demo has no committed data is skipped; the page says so (see
 ``inparallel.publish.mkdocs_hook``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from inparallel.analysis import formatting as fmt
+from inparallel.analysis import metrics as m
+from inparallel.analysis.metrics import Estimate, is_free_threaded, version_key
+from inparallel.analysis.results import evidence_path, machine_results
 from inparallel.publish import chart_style as style
-from inparallel.records.reader import (
-    MachineData,
-    Row,
-    by_machine,
-    focus_variants,
-    is_free_threaded,
-    load,
-    speedups,
-    strategy_curves,
-    version_key,
-    work_units,
-)
 
 CHARTS_DIR = Path("docs/assets/charts")
-TIMES = "\N{MULTIPLICATION SIGN}"  # spelled out: ruff flags the literal sign as ambiguous
+TIMES = fmt.TIMES
 
 #: Draws one chart onto ``ax`` and returns its title (the takeaway), or None if the machine's
-#: rows hold nothing this chart can show.
-Drawer = Callable[[Axes, MachineData, style.Theme], str | None]
+#: points hold nothing this chart can show.
+Drawer = Callable[[Axes, Any, style.Theme], str | None]
+
+#: A bar or line value: a derived estimate (drawn with its error bar), or None for "n/a".
+Value = Estimate | None
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart: its file name, the demo whose rows it reads, and how to draw them."""
+    """A chart: its file name, the demo whose points it reads, and how to draw them."""
 
     name: str
     demo: str
@@ -52,10 +52,13 @@ class Chart:
 
 @dataclass(frozen=True)
 class Drawn:
-    """A chart drawn for one machine: what the pages need to show, caption and link it."""
+    """A chart drawn for one machine: what the pages need to show, caption and link it.
+
+    ``data`` is the machine's ``stats.MachineResult`` for the chart's demo.
+    """
 
     chart: Chart
-    data: MachineData
+    data: Any
     stem: str  # file name without ``-light.svg`` / ``-dark.svg``, relative to the charts folder
     primary: bool  # the machine with the most CPUs: also saved under the chart's short name
 
@@ -63,31 +66,9 @@ class Drawn:
 # --- small helpers shared by the drawers -------------------------------------------------------
 
 
-def _fmt_x(value: float) -> str:
-    """``1.93x`` with one decimal above 10 and two below, as a speaker reads it."""
-    return f"{value:.1f}{TIMES}" if value >= 10 else f"{value:.2f}{TIMES}"
-
-
 def _fmt_bar(value: float) -> str:
     """Bar labels stay short so neighbouring bars' labels do not collide."""
     return f"{value:.1f}{TIMES}"
-
-
-def _fmt_seconds(seconds: float) -> str:
-    """A duration in the unit that keeps it between 1 and 1000."""
-    for unit, scale in (("s", 1.0), ("ms", 1e3), ("µs", 1e6)):
-        if seconds * scale >= 1:
-            return f"{seconds * scale:.3g} {unit}"
-    return f"{seconds * 1e9:.3g} ns"
-
-
-def _fmt_bytes(size: float) -> str:
-    """``64 MB``-style sizes (binary multiples, as the demos use)."""
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if size == int(size) else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"
 
 
 def _label(strategy: str) -> str:
@@ -101,22 +82,22 @@ def _label(strategy: str) -> str:
     }.get(strategy, strategy)
 
 
-def _primary_variant(variants: Sequence[str]) -> str:
-    """The variant a headline number quotes: the newest GIL build, else the newest of all."""
-    gil = [v for v in variants if not is_free_threaded(v)]
-    return max(gil or variants, key=version_key)
+def _yerr(values: Sequence[Estimate]) -> list[list[float]]:
+    """Matplotlib's asymmetric error bars: distances below and above each value."""
+    return [[max(v.value - v.low, 0.0) for v in values],
+            [max(v.high - v.value, 0.0) for v in values]]
 
 
 def _bar_groups(
     ax: Axes,
     groups: list[str],
-    series: dict[str, list[Row | float | None]],
+    series: dict[str, list[Value]],
     colours: dict[str, str],
     theme: style.Theme,
     value_label: Callable[[float], str],
     hatches: dict[str, str] | None = None,
 ) -> None:
-    """Grouped bars; a missing or unavailable value is written as "n/a" so it is never hidden."""
+    """Grouped bars with error bars; a missing value is written as "n/a" so it is never hidden."""
     width = 0.8 / max(len(series), 1)
     # Value labels collide once bars get thin; past this many bars the axis has to do.
     labelled = len(series) * len(groups) <= 16
@@ -125,15 +106,16 @@ def _bar_groups(
         colour = colours.get(name, style.OKABE_ITO["grey"])
         hatch = (hatches or {}).get(name)
         for x, value in zip(xs, values, strict=True):
-            if isinstance(value, float | int) and not math.isnan(value):
+            if value is not None and not math.isnan(value.value):
                 # A hatched bar keeps its series' colour; the hatch lines take the page's ink.
-                ax.bar(x, value, width * 0.92, color=colour, label=name, hatch=hatch,
-                       edgecolor=style.ink(theme) if hatch else colour, linewidth=0)
+                ax.bar(x, value.value, width * 0.92, color=colour, label=name, hatch=hatch,
+                       edgecolor=style.ink(theme) if hatch else colour, linewidth=0,
+                       yerr=_yerr([value]), ecolor=style.ink(theme, "muted"), capsize=3)
                 if not labelled:
                     continue
-                ax.annotate(value_label(value), (x, value), xytext=(0, 3),
-                            textcoords="offset points", ha="center", va="bottom", fontsize=10,
-                            color=style.ink(theme))
+                ax.annotate(value_label(value.value), (x, max(value.value, value.high)),
+                            xytext=(0, 3), textcoords="offset points", ha="center",
+                            va="bottom", fontsize=10, color=style.ink(theme))
             else:
                 ax.annotate("n/a", (x, 0), xytext=(0, 3), textcoords="offset points",
                             ha="center", va="bottom", fontsize=11, rotation=90,
@@ -145,6 +127,13 @@ def _bar_groups(
     unique = dict(zip(labels, handles, strict=True))
     if len(unique) > 1:
         ax.legend(unique.values(), unique.keys(), loc="upper left", bbox_to_anchor=(1, 1))
+
+
+def _line(ax: Axes, curve: dict[float, Estimate], **kwargs: Any) -> None:
+    """One line with error bars at each point."""
+    xs = list(curve)
+    values = list(curve.values())
+    ax.errorbar(xs, [v.value for v in values], yerr=_yerr(values), capsize=3, **kwargs)
 
 
 def _ideal(ax: Axes, theme: style.Theme, y: float | None = None, xs: Sequence[int] = ()) -> None:
@@ -170,63 +159,66 @@ def _strategy_colours(names: Sequence[str]) -> dict[str, str]:
     return {n: style.STRATEGY_COLOURS.get(n) or next(spare) for n in names}
 
 
-def _max_workers_row(rows: list[Row]) -> Row | None:
-    usable = [r for r in rows if r.available]
-    return max(usable, key=lambda r: r.workers) if usable else None
+def _focus(result: Any) -> list[str]:
+    """The GIL build and the free-threaded build most charts compare (see ``metrics``)."""
+    return [v for v in m.focus_pair(result) if v is not None]
 
 
 # --- the charts --------------------------------------------------------------------------------
 
 
-def draw_nogil_scaling(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
+def draw_nogil_scaling(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     """Headline: throughput speedup against threads, GIL build against free-threaded build."""
-    variants = sorted(data.variants, key=version_key)
+    variants = sorted({p.variant for p in data.points if not p.env}, key=version_key)
     colours = _variant_colours(variants)
-    top: dict[str, tuple[int, float]] = {}
+    top: dict[str, tuple[int, Estimate]] = {}
     all_workers: set[int] = set()
     for variant in variants:
-        curve = speedups(data.select(variant=variant, strategy="threads"))
+        curve = m.thread_speedups(data, variant)
         if not curve:
             continue
         all_workers.update(curve)
         build = "free-threaded" if is_free_threaded(variant) else "with GIL"
-        ax.plot(list(curve), list(curve.values()), marker="o", color=colours[variant],
-                label=f"{variant} ({build})", zorder=3)
-        n = max(curve)
-        top[variant] = (n, curve[n])
-        ax.annotate(_fmt_x(curve[n]), (n, curve[n]), xytext=(8, 0), textcoords="offset points",
-                    va="center", fontsize=13, color=colours[variant], fontweight="bold")
+        _line(ax, curve, marker="o", color=colours[variant], label=f"{variant} ({build})",
+              zorder=3)
+        n, best = m.at_most_workers(curve) or (0, None)
+        assert best is not None
+        top[variant] = (n, best)
+        ax.annotate(fmt.times(best.value), (n, best.value), xytext=(8, 0),
+                    textcoords="offset points", va="center", fontsize=13,
+                    color=colours[variant], fontweight="bold")
     if not top:
         return None
     _ideal(ax, theme, xs=sorted(all_workers))
     ax.set_xticks(sorted(all_workers))
     ax.set_xlabel("threads (each does the same fixed work)")
     ax.set_ylabel(f"throughput speedup ({TIMES} one thread)")
-    ax.set_ylim(0, max(max(all_workers), max(s for _, s in top.values())) * 1.1)
+    ax.set_ylim(0, max(max(all_workers), max(s.high for _, s in top.values())) * 1.1)
     ax.legend(loc="upper left")
-    parts = [f"{v} {_fmt_x(s)}" for v, (_, s) in sorted(top.items(), key=lambda i: -i[1][1])]
+    parts = [f"{v} {fmt.times(s.value)}"
+             for v, (_, s) in sorted(top.items(), key=lambda i: -i[1][1].value)]
     return f"CPU-bound threads at {max(all_workers)} workers: " + ", ".join(parts)
 
 
 def _cpu_drawer(workload: str) -> Drawer:
     """Speedup of each strategy at the most workers, per variant, for one CPU workload."""
 
-    def draw(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
-        curves = strategy_curves(data, workload)
+    def draw(ax: Axes, data: Any, theme: style.Theme) -> str | None:
+        curves = m.strategy_curves(data, workload)
         strategies = list(dict.fromkeys(s for _, s in curves))
-        variants = focus_variants(list(dict.fromkeys(v for v, _ in curves)))
-        series: dict[str, list[float | None]] = {}
+        variants = _focus(data)
+        series: dict[str, list[Value]] = {}
         best: tuple[float, str, str] = (0.0, "", "")
         workers = 0
         for variant in variants:
-            values: list[float | None] = []
+            values: list[Value] = []
             for strategy in strategies:
-                curve = curves.get((variant, strategy), {})
-                n = max(curve, default=0)
-                workers = max(workers, n)
-                values.append(curve.get(n))
-                if n and curve[n] > best[0]:
-                    best = (curve[n], strategy, variant)
+                top = m.at_most_workers(curves.get((variant, strategy), {}))
+                values.append(top[1] if top else None)
+                if top:
+                    workers = max(workers, top[0])
+                    if top[1].value > best[0]:
+                        best = (top[1].value, strategy, variant)
             series[variant] = values
         if not best[1]:
             return None
@@ -235,69 +227,57 @@ def _cpu_drawer(workload: str) -> Drawer:
         _ideal(ax, theme, y=float(workers))
         ax.set_ylabel(f"throughput speedup at {workers} workers")
         ax.set_xlabel("strategy (against sequential on the same build)")
-        return (f"{workload.capitalize()} work on {workers} workers: best {_fmt_x(best[0])} "
-                f"({_label(best[1])}, {best[2]})")
+        return (f"{workload.capitalize()} work on {workers} workers: best "
+                f"{fmt.times(best[0])} ({_label(best[1])}, {best[2]})")
 
     return draw
 
 
-def draw_overhead(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
-    """Single-thread slowdown of each free-threaded build against the GIL build of its version."""
-    workloads = list(dict.fromkeys(r.workload for r in data.rows))
-    labels: dict[str, dict[str, float | None]] = {}
-    for row in data.rows:
-        if not is_free_threaded(row.variant):
-            continue
-        base_variant = row.variant.split()[0].split("+")[0].rstrip("t")
-        base = [r for r in data.select(variant=base_variant, workload=row.workload) if r.ok]
-        label = row.variant if row.strategy in ("sequential", "") else (
-            f"{row.variant} {row.strategy}")
-        ratio = (row.median / base[0].median - 1) * 100 if row.ok and base else None
-        labels.setdefault(label, {})[row.workload] = ratio
-    if not labels:
+def draw_overhead(ax: Axes, data: Any, theme: style.Theme) -> str | None:
+    """Single-thread time of each free-threaded run against the GIL build of its version."""
+    costs = m.single_thread_cost(data)
+    if not costs:
         return None
-    ordered = sorted(labels, key=version_key)
-    colours = {name: colour for name, colour in zip(ordered, style.CYCLE[1:], strict=False)}
-    series = {name: [labels[name].get(w) for w in workloads] for name in ordered}
+    workloads = list(dict.fromkeys(p.workload for p in data.points))
+    ordered = sorted(dict.fromkeys(label for label, _ in costs), key=version_key)
+    colours = dict(zip(ordered, style.CYCLE[1:], strict=False))
+    series: dict[str, list[Value]] = {
+        label: [costs[(label, w)].scaled(100) if (label, w) in costs else None
+                for w in workloads]
+        for label in ordered}
     _bar_groups(ax, workloads, series, colours, theme, lambda v: f"{v:+.0f} %")
     ax.axhline(0, color=style.ink(theme, "muted"), linewidth=1)
     ax.set_ylabel("single-thread time vs GIL build (%)")
     ax.set_xlabel("workload")
-    plain = [n for n in ordered if " " not in n]
+    plain = [label for label in ordered if " " not in label]
     newest = plain[-1] if plain else ordered[-1]
-    values = [v for v in labels[newest].values() if v is not None]
-    if not values:
-        return "Single-thread cost of the free-threaded builds"
-    return (f"{newest} costs {min(values):+.0f} % to {max(values):+.0f} % on one thread"
-            if len(values) > 1 else f"{newest} costs {values[0]:+.0f} % on one thread")
+    values = [c.value for (label, _), c in costs.items() if label == newest]
+    low, high = fmt.percent(min(values)), fmt.percent(max(values))
+    return (f"{newest} costs {low} to {high} on one thread" if low != high
+            else f"{newest} costs {low} on one thread")
 
 
-def _per_strategy_drawer(unit_label: str, scale: Callable[[Row], float | None],
+def _per_strategy_drawer(unit_label: str, values_of: Callable[[Any, str, str], dict[str, Value]],
                          value_label: Callable[[float], str], log: bool, what: str,
-                         only_workload: str | None = None) -> Drawer:
+                         workloads_of: Callable[[Any], list[str]]) -> Drawer:
     """Bars per strategy of one value (start-up time, memory, I/O rate) on the focus variants.
 
     Each variant has its colour; several workloads (idle and busy workers, say) become
-    separate series of that colour, told apart by hatching. ``only_workload`` keeps just one.
+    separate series of that colour, told apart by hatching.
     """
 
-    def draw(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
-        workloads = ([only_workload] if only_workload
-                     else list(dict.fromkeys(r.workload for r in data.rows)))
-        strategies = list(dict.fromkeys(r.strategy for r in data.rows))
-        variants = focus_variants(data.variants)
-        series: dict[str, list[float | None]] = {}
+    def draw(ax: Axes, data: Any, theme: style.Theme) -> str | None:
+        workloads = workloads_of(data)
+        strategies = list(dict.fromkeys(p.strategy for p in data.points))
+        variants = _focus(data)
+        series: dict[str, list[Value]] = {}
         colours: dict[str, str] = {}
         hatches: dict[str, str] = {}
         for variant in variants:
             for index, workload in enumerate(workloads):
-                values: list[float | None] = []
-                for strategy in strategies:
-                    row = _max_workers_row(data.select(variant=variant, workload=workload,
-                                                       strategy=strategy))
-                    values.append(scale(row) if row and row.ok and row.median else None)
+                per = values_of(data, variant, workload)
                 name = variant if len(workloads) == 1 else f"{variant} {workload}"
-                series[name] = values
+                series[name] = [per.get(s) for s in strategies]
                 colours[name] = style.variant_colour(variant, variants)
                 if index:
                     hatches[name] = ["//", "..", "xx"][(index - 1) % 3]
@@ -314,7 +294,7 @@ def _per_strategy_drawer(unit_label: str, scale: Callable[[Row], float | None],
             ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_ylabel(unit_label)
         primary = next(iter(series.values()))  # the GIL build's first workload
-        ranked = sorted((v, n) for v, n in zip(primary, names, strict=True) if v is not None)
+        ranked = sorted((v.value, n) for v, n in zip(primary, names, strict=True) if v)
         if not ranked:
             return what
         (low, low_name), (high, high_name) = ranked[0], ranked[-1]
@@ -325,65 +305,85 @@ def _per_strategy_drawer(unit_label: str, scale: Callable[[Row], float | None],
     return draw
 
 
-def draw_transfer(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
+def _startup_ms(data: Any, variant: str, workload: str) -> dict[str, Value]:
+    return {s: e.scaled(1e3) for s, e in m.startup(data, variant, workload).items()}
+
+
+def _memory_mib(data: Any, variant: str, workload: str) -> dict[str, Value]:
+    return {s: e.scaled(1 / 2**20) for s, e in m.memory_per_worker(data, variant, workload).items()}
+
+
+def _io_rate(data: Any, variant: str, workload: str) -> dict[str, Value]:
+    """Requests per second at the most workers of each strategy."""
+    found: dict[str, Value] = {}
+    for strategy in dict.fromkeys(p.strategy for p in data.select(variant=variant)):
+        point = m.max_workers(p for p in data.select(variant=variant, workload=workload,
+                                                     strategy=strategy) if not p.env)
+        found[strategy] = m.throughput(point) if point is not None else None
+    return found
+
+
+def _workloads(data: Any) -> list[str]:
+    return list(dict.fromkeys(p.workload for p in data.points))
+
+
+def draw_transfer(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     """Round-trip time against payload size on one variant: a line per way of sending data."""
-    variant = _primary_variant(data.variants)
-    lines: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for row in data.select(variant=variant):
-        size = row.params.get("size_bytes")
-        if row.ok and row.median and isinstance(size, int | float):
-            lines.setdefault((row.strategy, row.workload), []).append((float(size), row.median))
+    variant = m.focus_pair(data)[0] or (_focus(data) or [""])[0]
+    lines: dict[tuple[str, str], dict[float, Estimate]] = {}
+    for point in data.select(variant=variant):
+        key = (point.strategy, point.workload)
+        if key not in lines:
+            curve = m.transfer_curve(data, variant, point.workload, point.strategy)
+            if curve:
+                lines[key] = curve
     if not lines:
         return None
     workloads = list(dict.fromkeys(w for _, w in lines))
     colours = _strategy_colours(list(dict.fromkeys(s for s, _ in lines)))
-    for (strategy, workload), points in lines.items():
-        points.sort()
+    for (strategy, workload), curve in lines.items():
         label = strategy if len(workloads) == 1 else f"{strategy} ({workload})"
         # The kind of payload (bytes, a list...) is the line style; the way it travels, the colour.
-        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o",
-                color=colours[strategy], linestyle=["-", "--", ":", "-."][
-                    workloads.index(workload) % 4], label=label)
+        _line(ax, curve, marker="o", color=colours[strategy],
+              linestyle=["-", "--", ":", "-."][workloads.index(workload) % 4], label=label)
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.xaxis.set_major_locator(LogLocator(base=4))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt_bytes(v)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.size(v)))
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt_seconds(v)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.seconds(v)))
     ax.set_xlabel("payload size")
     ax.set_ylabel("round-trip time (log scale)")
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
-    largest = max(p[0] for pts in lines.values() for p in pts)
-    at_largest = sorted((p[1], s) for (s, _), pts in lines.items() for p in pts if p[0] == largest)
+    largest = max(size for curve in lines.values() for size in curve)
+    at_largest = sorted((c[largest].value, s) for (s, _), c in lines.items() if largest in c)
     fastest, slowest = at_largest[0], at_largest[-1]
-    return (f"Moving {_fmt_bytes(largest)} on {variant}: {fastest[1]} "
-            f"{_fmt_seconds(fastest[0])}, {slowest[1]} {_fmt_seconds(slowest[0])}")
+    return (f"Moving {fmt.size(largest)} on {variant}: {fastest[1]} "
+            f"{fmt.seconds(fastest[0])}, {slowest[1]} {fmt.seconds(slowest[0])}")
 
 
-def draw_contention(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
+def draw_contention(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     """Speedup at the most threads per workload: one shared object against per-thread work.
 
-    Only the newest GIL build and the newest free-threaded build are shown: the point is the
-    contrast between the two, and more bars would not fit on a slide.
+    Only the focus GIL build and free-threaded build are shown: the point is the contrast
+    between the two, and more bars would not fit on a slide.
     """
-    gil = [v for v in data.variants if not is_free_threaded(v)]
-    free = [v for v in data.variants if is_free_threaded(v) and " " not in v]
-    variants = [max(group, key=version_key) for group in (gil, free) if group]
-    workloads = list(dict.fromkeys(r.workload for r in data.rows))
-    strategies = list(dict.fromkeys(r.strategy for r in data.rows))
-    series: dict[str, list[float | None]] = {}
+    variants = _focus(data)
+    workloads = _workloads(data)
+    strategies = list(dict.fromkeys(p.strategy for p in data.points))
+    series: dict[str, list[Value]] = {}
     colours: dict[str, str] = {}
     hatches: dict[str, str] = {}
     workers = 0
     for variant in variants:
         for strategy in strategies:
-            values: list[float | None] = []
+            values: list[Value] = []
             for workload in workloads:
-                curve = speedups(data.select(variant=variant, workload=workload,
-                                             strategy=strategy))
-                n = max(curve, default=0)
-                workers = max(workers, n)
-                values.append(curve.get(n))
+                top = m.at_most_workers(m.speedups(
+                    p for p in data.select(variant=variant, workload=workload,
+                                           strategy=strategy) if not p.env))
+                workers = max(workers, top[0] if top else 0)
+                values.append(top[1] if top else None)
             if any(v is not None for v in values):
                 name = f"{variant} {strategy.removeprefix('threads-')}"
                 series[name] = values
@@ -396,9 +396,9 @@ def draw_contention(ax: Axes, data: MachineData, theme: style.Theme) -> str | No
     _ideal(ax, theme, y=float(workers))
     ax.set_ylabel(f"speedup at {workers} threads")
     ax.set_xlabel("what the threads update (hatched: one shared object)")
-    free_names = [name for name in series if is_free_threaded(name)]
-    shared = [v for name in free_names if name.endswith("shared") for v in series[name] if v]
-    local = [v for name in free_names if name.endswith("local") for v in series[name] if v]
+    free_names = [name for name in series if is_free_threaded(name.split()[0])]
+    shared = [v.value for n in free_names if n.endswith("shared") for v in series[n] if v]
+    local = [v.value for n in free_names if n.endswith("local") for v in series[n] if v]
     if shared and local:
         variant = free_names[0].split()[0]
         return (f"{variant}, {workers} threads: one shared object {_span(shared)}, "
@@ -412,18 +412,18 @@ def _span(values: list[float]) -> str:
     return low if low == high else f"{low} to {high}"
 
 
-def draw_compat(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
+def draw_compat(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     """Which stdlib modules import in an isolated sub-interpreter: variants by modules.
 
     Only modules that fail on some variant are shown; a module absent from a build is a dash.
     """
-    variants = sorted(data.variants, key=version_key)
+    variants = sorted({p.variant for p in data.points}, key=version_key)
     status: dict[str, dict[str, bool | None]] = {}
-    for row in data.select(workload="subinterpreter-import"):
-        module = str(row.params.get("module") or row.workload)
-        works = None if not row.available else bool(row.ok and row.median)
-        status.setdefault(module, {})[row.variant] = works
-    interesting = sorted(m for m, per in status.items() if False in per.values())[:24]
+    for point in data.select(workload="subinterpreter-import"):
+        module = str(point.params.get("module") or point.workload)
+        works = None if not point.available else bool(point.ok and point.median)
+        status.setdefault(module, {})[point.variant] = works
+    interesting = sorted(mod for mod, per in status.items() if False in per.values())[:24]
     if not interesting:
         return None
     ok_colour, bad_colour = style.OKABE_ITO["green"], style.OKABE_ITO["vermillion"]
@@ -442,22 +442,22 @@ def draw_compat(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
     ax.set_yticks(range(len(interesting)), interesting)
     ax.grid(False)
     ax.figure.set_size_inches(10, max(3.0, 0.42 * len(interesting) + 1.6))
-    failing = {v: sum(1 for m in status if status[m].get(v) is False) for v in variants}
+    failing = {v: sum(1 for mod in status if status[mod].get(v) is False) for v in variants}
     return "Modules that fail in a sub-interpreter: " + ", ".join(
         f"{v} {n}" for v, n in failing.items())
 
 
-def draw_versions(ax: Axes, data: MachineData, theme: style.Theme) -> str | None:
+def draw_versions(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     """Across versions: each strategy's speedup on the numeric workload, variant by variant."""
-    curves = strategy_curves(data, "numeric")
+    curves = m.strategy_curves(data, "numeric")
     strategies = list(dict.fromkeys(s for _, s in curves))
     variants = sorted(dict.fromkeys(v for v, _ in curves), key=version_key)
     if not strategies or len(variants) < 2:
         return None
-    series: dict[str, list[float | None]] = {}
+    series: dict[str, list[Value]] = {}
     for strategy in strategies:
-        tops = [curves.get((variant, strategy)) for variant in variants]
-        series[_label(strategy)] = [c[max(c)] if c else None for c in tops]
+        tops = [m.at_most_workers(curves.get((variant, strategy), {})) for variant in variants]
+        series[_label(strategy)] = [t[1] if t else None for t in tops]
     colours = dict(zip(series, _strategy_colours(strategies).values(), strict=True))
     _bar_groups(ax, variants, series, colours, theme, _fmt_bar)
     ax.set_ylabel("throughput speedup at most workers")
@@ -465,16 +465,14 @@ def draw_versions(ax: Axes, data: MachineData, theme: style.Theme) -> str | None
     return "Numeric work across versions: speedup of each strategy"
 
 
-_startup = _per_strategy_drawer("time to start a worker (ms, log scale)",
-                                lambda r: (r.median or 0) * 1e3,
+_startup = _per_strategy_drawer("time to start a worker (ms, log scale)", _startup_ms,
                                 lambda v: f"{v:.3g} ms", True, "Starting a worker",
-                                only_workload="start")
-_memory = _per_strategy_drawer("memory added by the workers (MiB)",
-                               lambda r: (r.median or 0) / 2**20, lambda v: f"{v:.0f} MiB",
-                               False, "Memory")
-_io = _per_strategy_drawer("requests per second (higher is better)",
-                           lambda r: work_units(r) / r.median if r.median else None,
-                           lambda v: f"{v:.0f}/s", False, "Requests per second")
+                                lambda data: ["start"])
+_memory = _per_strategy_drawer("memory each further worker adds (MiB)", _memory_mib,
+                               lambda v: fmt.size(v * 2**20), False, "Memory per worker",
+                               _workloads)
+_io = _per_strategy_drawer("requests per second (higher is better)", _io_rate,
+                           lambda v: f"{v:.0f}/s", False, "Requests per second", _workloads)
 
 CHARTS: tuple[Chart, ...] = (
     Chart("nogil-scaling", "nogil", "Throughput speedup against threads, 3.14 vs 3.14t",
@@ -485,7 +483,7 @@ CHARTS: tuple[Chart, ...] = (
     Chart("versions", "cpu", "Speedup per strategy across Python versions", draw_versions),
     Chart("overhead", "overhead", "Single-thread cost of free-threaded builds", draw_overhead),
     Chart("startup", "startup", "Time to start one worker, per kind", _startup),
-    Chart("memory", "memory", "Memory per strategy", _memory),
+    Chart("memory", "memory", "Memory each further worker adds, per strategy", _memory),
     Chart("transfer", "transfer", "Round-trip time against payload size", draw_transfer),
     Chart("io", "io", "I/O-bound work per strategy", _io),
     Chart("contention", "contention", "Shared objects under many threads", draw_contention),
@@ -498,8 +496,14 @@ def chart(name: str) -> Chart:
     return next(c for c in CHARTS if c.name == name)
 
 
-def _render(chart_: Chart, data: MachineData, theme: style.Theme) -> plt.Figure | None:
-    """One figure, or None when the rows hold nothing for this chart."""
+def runs_summary(data: Any) -> str:
+    """``median of 3 runs`` (the number of data files aggregated), for a chart's footer."""
+    count = len(data.files)
+    return f"median of {count} run{'s' if count != 1 else ''}, bars: low/high"
+
+
+def _render(chart_: Chart, data: Any, theme: style.Theme) -> plt.Figure | None:
+    """One figure, or None when the points hold nothing for this chart."""
     with style.themed(theme):
         fig, ax = plt.subplots()
         title = chart_.draw(ax, data, theme)
@@ -507,9 +511,23 @@ def _render(chart_: Chart, data: MachineData, theme: style.Theme) -> plt.Figure 
             plt.close(fig)
             return None
         ax.set_title(title, loc="left")
-        fig.text(0.99, -0.02, f"{data.machine.label} · median of repeats · {data.command}",
+        fig.text(0.99, -0.02, f"{data.machine.label} · {runs_summary(data)} · {data.command}",
                  ha="right", va="top", fontsize=11, color=style.ink(theme, "muted"))
     return fig
+
+
+def manifest(drawn: Sequence[Drawn], root: Path) -> dict[str, dict[str, Any]]:
+    """``{stem: {demo, files, sha256}}`` for ``docs/generated/charts.json``: which data files,
+    with which content, each chart was drawn from (``root`` is the folder holding ``data/``)."""
+    out: dict[str, dict[str, Any]] = {}
+    for each in drawn:
+        files = [evidence_path(p) for p in each.data.files]
+        sums = {rel: hashlib.sha256((root / rel).read_bytes()).hexdigest() for rel in files}
+        entry = {"demo": each.chart.demo, "files": files, "sha256": sums}
+        out[each.stem] = entry
+        if each.primary:
+            out[each.chart.name] = entry
+    return dict(sorted(out.items()))
 
 
 def draw_all(data_dir: Path, out_dir: Path, only: Collection[str] = (),
@@ -520,11 +538,11 @@ def draw_all(data_dir: Path, out_dir: Path, only: Collection[str] = (),
     """
     drawn: list[Drawn] = []
     wanted: set[Path] = set()
-    cache: dict[str, list[MachineData]] = {}
+    cache: dict[str, list[Any]] = {}
     selected = [c for c in CHARTS if not only or c.name in only]
     for chart_ in selected:
         if chart_.demo not in cache:
-            cache[chart_.demo] = by_machine(load(data_dir, chart_.demo, quick))
+            cache[chart_.demo] = machine_results(data_dir, chart_.demo, quick)
         primary_done = False
         for data in cache[chart_.demo]:
             stem = f"{chart_.name}-{data.machine.key}"

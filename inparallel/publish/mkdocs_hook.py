@@ -6,7 +6,9 @@
 - ``generated/figure-<chart>.md``: a chart for the main pages, with its caption, or a plain
   "no measurement yet" note with the command that produces one;
 - ``generated/results-<chart>.md``: the same chart for every machine measured, side by side;
-- ``generated/number-<fact>.md`` and ``generated/quotes.json``: numbers quoted in the prose;
+- ``generated/finding-<name>.md``, ``generated/claims-table.md``, ``generated/cited*.md``: the
+  findings (claims bound to data) and the cited figures, see ``inparallel.publish.claims``;
+- ``generated/charts.json``: which data files (and their SHA-256) each chart was drawn from;
 - ``generated/code-<approach>.md``: the demo functions of one approach, included from ``demos/``
   (by line range, so the page always shows the code as it is);
 - ``generated/data-files.md``: every committed data file.
@@ -26,10 +28,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from inparallel.publish import charts, diagrams, quotes
-from inparallel.records.reader import MachineData, load
+from inparallel.analysis.results import evidence_path
+from inparallel.publish import charts, claims, diagrams
+from inparallel.records.load import load_demo
 
 if TYPE_CHECKING:  # MkDocs is a docs extra; the charts task must run without it
     from mkdocs.config.defaults import MkDocsConfig
@@ -62,7 +65,7 @@ def _write(path: Path, text: str) -> None:
 def _no_data(chart: charts.Chart) -> str:
     return (
         f'!!! info "No measurement committed yet"\n\n'
-        f"    {quotes.missing(chart.demo)} This chart ({chart.alt.lower()}) is then drawn "
+        f"    {claims.missing(chart.demo)} This chart ({chart.alt.lower()}) is then drawn "
         f"from it by `invoke charts`.\n"
     )
 
@@ -80,9 +83,16 @@ def _figure(drawn: charts.Drawn, short_name: bool) -> str:
     )
 
 
-def _caption(data: MachineData) -> str:
-    links = ", ".join(f"[`{p.name}`](data/{p.parent.name}/{p.name})" for p in data.files)
-    return f"Data: {links}. Reproduce: `{data.command}`."
+def _caption(data: Any) -> str:
+    """Runs aggregated, their files, the files left out and why, and the command."""
+    links = ", ".join(f"[`{p.name}`]({evidence_path(p)})" for p in data.files)
+    count = len(data.files)
+    text = (f"Median of {count} run{'s' if count != 1 else ''} ({links}); error bars: the "
+            "lowest and highest run, or one run's 95% interval of its median.")
+    if data.excluded:
+        text += " Left out: " + "; ".join(
+            f"[`{e.path.name}`]({evidence_path(e.path)}) ({e.reason})" for e in data.excluded) + "."
+    return f"{text} Reproduce: `{data.command}`."
 
 
 def _figures(drawn: list[charts.Drawn]) -> dict[str, str]:
@@ -156,40 +166,52 @@ def _data_files(data_dir: Path) -> str:
     lines = ["| Demo | Machine | Started (UTC) | File |", "|---|---|---|---|"]
     found = []
     for demo in sorted({c.demo for c in charts.CHARTS} | {"compat"}):
-        for m in load(data_dir, demo):
-            found.append(m)
+        found.extend(load_demo(data_dir, demo))
     if not found:
         return ('!!! info "No measurement committed yet"\n\n    `data/` holds no measurement '
                 "files yet; `invoke bench` runs every demo and writes them.\n")
-    for m in sorted(found, key=lambda m: m.started_at, reverse=True):
-        rel = f"data/{m.path.parent.name}/{m.path.name}"
-        link = f"[`{m.path.name}`]({rel})"
-        lines.append(f"| {m.demo} | {m.machine.label} | {m.started_at} | {link} |")
+    for record in sorted(found, key=lambda r: r.started_at, reverse=True):
+        link = f"[`{record.path.name}`]({evidence_path(record.path)})"
+        lines.append(f"| {record.demo} | {record.machine.label} | {record.started_at} | {link} |")
     return "\n".join(lines) + "\n"
 
 
-def generate(data_dir: Path, docs_dir: Path, demos_dir: Path | None = None) -> list[charts.Drawn]:
-    """Draw every chart and diagram and write every generated snippet. Deterministic."""
+# Retired includes, kept as aliases of the findings that replace them until no page uses them.
+_ALIASES = {
+    "number-nogil": "finding-nogil-threads-scale",
+    "number-cpu": "finding-cpu-parallel-strategies",
+    "number-overhead": "finding-ft-single-thread-cost",
+    "number-startup": "finding-startup-order",
+    "number-gil-after-import": "finding-extension-reenables-gil",
+}
+
+
+def generate(data_dir: Path, docs_dir: Path, demos_dir: Path | None = None
+             ) -> tuple[list[charts.Drawn], list[claims.Evaluation]]:
+    """Draw every chart and diagram and write every generated snippet. Deterministic.
+
+    Returns what was drawn and every finding's evaluation; a claim the data contradict is
+    written with its visible mark (``invoke docs`` then refuses to build, see ``main``).
+    """
     drawn = charts.draw_all(data_dir, docs_dir / charts.CHARTS_DIR.relative_to("docs"))
     diagrams.draw_all(docs_dir / diagrams.DIAGRAMS_DIR.relative_to("docs"))
     out_dir = docs_dir / GENERATED
     snippets = _figures(drawn)
-    facts = quotes.facts(data_dir)
-    for key, sentences in facts.items():
-        snippets[f"number-{key}"] = (
-            sentences[0] if len(sentences) == 1 else "".join(f"- {s}\n" for s in sentences)
-        )
+    found, evaluations = claims.snippets(data_dir)
+    snippets.update(found)
+    snippets.update({old: found[new] for old, new in _ALIASES.items()})
     demos = demos_dir if demos_dir is not None else data_dir.parent / "demos"
     snippets.update(write_code_snippets(demos, docs_dir))
     snippets["data-files"] = _data_files(data_dir)
     for name, text in snippets.items():
         _write(out_dir / f"{name}.md", text.rstrip("\n") + "\n")
-    _write(out_dir / "quotes.json", json.dumps(facts, indent=2, sort_keys=True) + "\n")
+    manifest = charts.manifest(drawn, data_dir.parent)
+    _write(out_dir / "charts.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     # Snippets of charts that no longer exist would go stale silently; remove them.
     for old in out_dir.glob("*.md"):
         if old.stem not in snippets:
             old.unlink()
-    return drawn
+    return drawn, evaluations
 
 
 def build(project: Path, site_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -240,7 +262,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config["nav"].append({"Slides": "slides/index.html"})
     if not (docs_dir / GENERATED).is_dir():
         log.info("docs/%s is missing: drawing charts from data/ first", GENERATED)
-        generate(project / "data", docs_dir, project / "demos")
+        generate(project / "data", docs_dir, project / "demos")  # marks contradicted claims
     else:
         write_code_snippets(project / "demos", docs_dir)
     return config
@@ -252,18 +274,26 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
     data_dir = Path(config["config_file_path"]).parent / "data"
     for demo_dir in sorted(p for p in data_dir.glob("*") if p.is_dir()):
-        for m in load(data_dir, demo_dir.name):
-            uri = f"data/{m.path.parent.name}/{m.path.name}"
+        for record in load_demo(data_dir, demo_dir.name):
+            uri = evidence_path(record.path)
             if files.get_file_from_path(uri) is None:
-                files.append(File.generated(config, uri, abs_src_path=str(m.path)))
+                files.append(File.generated(config, uri, abs_src_path=str(record.path)))
     return files
 
 
-def main(data_dir: Path, docs_dir: Path, demos_dir: Path) -> list[str]:
-    """Generate everything and return one line per chart drawn, for the ``charts`` task."""
-    drawn = generate(data_dir, docs_dir, demos_dir)
+def main(data_dir: Path, docs_dir: Path, demos_dir: Path, check: bool = False) -> list[str]:
+    """Generate everything and return one line per chart drawn and per contradicted claim.
+
+    With ``check``, a finding the data contradict raises ``claims.ContradictedClaims`` naming
+    the finding, the machine and the numbers (after everything was written, so that the
+    preview shows the marks).
+    """
+    drawn, evaluations = generate(data_dir, docs_dir, demos_dir)
     lines = [f"{d.stem}: {d.data.machine.label}" for d in drawn]
     skipped = sorted({c.demo for c in charts.CHARTS} - {d.chart.demo for d in drawn})
     if skipped:
         lines.append("no data yet (page says so): " + ", ".join(skipped))
+    if check:
+        claims.require_all_hold(evaluations)
+    lines += [f"warning: {line}" for line in claims.failures(evaluations)]
     return lines
