@@ -187,7 +187,8 @@ def deck_sections(deck: list[slides.Slide]) -> list[Section]:
 
 
 def page_sections(page: str) -> list[Section]:
-    """The talk page's sections: "## N. Title (m:ss–m:ss)" and its "Slides: *A* · *B*" line."""
+    """The talk page's sections: "## N. Title (m:ss-m:ss)" (an en dash between the times) and
+    the "Slides: *A* · *B*" paragraph under each."""
     found = list(TALK_SECTION_RE.finditer(page))
     sections = []
     for i, match in enumerate(found):
