@@ -8,6 +8,7 @@ the charts and the site's sentences use.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,14 +124,18 @@ class LiveTable:
 
 def verdict(path: Path) -> list[str]:
     """The speaker's summary, read back from the stored file: each build's speedup at the
-    most threads, one short line each (so that no line wraps inside a number at 80 columns)."""
+    most threads, one short line each (so that no line wraps inside a number at 80 columns).
+
+    It speaks of this run alone, even a disturbed one (the site leaves such a run out, and
+    the summary says so): the audience has just watched it.
+    """
     from inparallel.analysis import stats
     from inparallel.records import load
 
     record = load.read(path)
     gil = {run.variant: run.gil_enabled_at_end for run in record.runs if not run.env}
-    (result,) = stats.aggregate([record])
-    lines = []
+    (result,) = stats.aggregate([dataclasses.replace(record, interference=None)])
+    lines = ["Throughput over 1 thread:"]
     for variant in gil:
         curve = metrics.at_most_workers(metrics.thread_speedups(result, variant))
         if curve is None:
@@ -139,15 +144,21 @@ def verdict(path: Path) -> list[str]:
         n, speedup = curve
         state = {True: "GIL on", False: "GIL off", None: "GIL unknown"}[gil[variant]]
         lines.append(f"  {variant} ({state}): {formatting.times(speedup.value)} at {n} threads")
-    return ["Throughput over 1 thread:", *lines]
+    if record.disturbed and record.interference is not None:
+        lines.append(f"Disturbed run, left out of charts: {record.interference.reason}")
+    return lines
 
 
 def after_run(path: Path) -> None:
     """Print the verdict and draw the chart of the run just stored."""
     for line in verdict(path):
-        console.print(line, style="bold", soft_wrap=True)
-    for chart in draw_chart(path):
+        # Word-wrapped at the console's width: a long reason breaks between words only.
+        console.print(line, style="bold")
+    charts = draw_chart(path)
+    for chart in charts:
         console.print(f"chart: {chart}", soft_wrap=True)
+    if not charts:
+        console.print("chart: none drawn (a chart needs an undisturbed run)")
 
 
 def draw_chart(path: Path) -> list[Path]:
