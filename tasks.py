@@ -126,7 +126,7 @@ def variants(c):
 )
 @_friendly
 def demo(c, name, workers="", repeats="", quick=False, stage=False):
-    """Run one demo under its variants, show it live and store it in data/."""
+    """Run one demo under its variants, show it live and store it in data/ (--stage: build/)."""
     from inparallel.measure import suite
 
     # Every option is checked before anything is built or run.
