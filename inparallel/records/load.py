@@ -41,8 +41,8 @@ def _interval(row: dict) -> tuple[float, float] | tuple[None, None]:
     """The 95% interval a v2 writer would have stored for a v1 row, from its raw values."""
     from inparallel.analysis.stats import median_ci  # the same rule as new runs; lazy: one use
 
-    values = row.get("values")
-    if row.get("unit") not in TIMING_UNITS or not isinstance(values, list):
+    values, unit = row.get("values"), row.get("unit")
+    if not isinstance(unit, str) or unit not in TIMING_UNITS or not isinstance(values, list):
         return None, None
     if not all(_is_number(v) for v in values):
         return None, None  # left as it is: validation names the bad value
@@ -194,3 +194,12 @@ def demos(data_dir: Path | str) -> list[str]:
     """The demos that have a folder in ``data_dir``, sorted."""
     root = Path(data_dir)
     return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+
+def check_all(data_dir: Path | str, quick: bool = False) -> list[Record]:
+    """Every record of every demo in ``data_dir``, each validated: the first invalid one raises.
+
+    Publishing calls this before it draws or writes anything, so that an invalid file stops
+    the build with nothing half-published.
+    """
+    return [record for demo in demos(data_dir) for record in load_demo(data_dir, demo, quick)]

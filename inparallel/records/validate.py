@@ -63,8 +63,10 @@ def _describe(error: ValidationError) -> str:
     where = _where(error.absolute_path)
     kind, expected, found = error.validator, error.validator_value, error.instance
     if kind == "required":
-        missing = [k for k in expected if isinstance(found, dict) and k not in found]
-        return f"{where} lacks {missing[0]!r}" if missing else f"{where}: {error.message}"
+        missing = [repr(k) for k in expected if isinstance(found, dict) and k not in found]
+        if len(missing) > 3:
+            missing[3:] = [f"{len(missing) - 3} more"]
+        return f"{where} lacks {', '.join(missing)}" if missing else f"{where}: {error.message}"
     if kind == "type":
         wanted = " or ".join(expected) if isinstance(expected, list) else expected
         return f"{where} is {_json_type(found)}, expected {wanted}"
