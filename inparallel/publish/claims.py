@@ -119,17 +119,33 @@ def render(finding: f.Finding, evaluations: list[Evaluation]) -> str:
 _STATUS = {"holds": "holds", "fails": "**contradicted**", "no-data": "no data"}
 
 
-def claims_table(evaluations: list[Evaluation]) -> str:
-    """Every finding with its status per machine, its evidence files and where it is used."""
+def includes(root: Path) -> dict[str, list[str]]:
+    """Which pages and slides include each finding: ``{name: [repo-relative paths]}``, read
+    from ``docs/**/*.md`` (generated files aside) and ``slides/talk.md`` under ``root``."""
+    sources = [p for p in sorted((root / "docs").rglob("*.md"))
+               if "generated" not in p.relative_to(root / "docs").parts]
+    sources += [p for p in [root / "slides" / "talk.md"] if p.is_file()]
+    found: dict[str, list[str]] = {}
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        for finding in f.FINDINGS:
+            if f"generated/finding-{finding.name}.md" in text:
+                found.setdefault(finding.name, []).append(str(path.relative_to(root)))
+    return found
+
+
+def claims_table(evaluations: list[Evaluation], used: dict[str, list[str]] | None = None) -> str:
+    """Every finding with its status per machine, its evidence files and where it is used
+    (the includes found in pages and slides, else the registry's ``used_in``)."""
     lines = ["| Finding | Demo | Status per machine | Evidence | Used in |",
              "|---|---|---|---|---|"]
     for finding in f.FINDINGS:
         mine = [e for e in evaluations if e.finding is finding]
         status = "<br>".join(f"{e.machine}: {_STATUS[e.verdict.status]}" for e in mine)
         files = _links(dict.fromkeys(p for e in mine for p in e.files)) or "none yet"
-        used = ", ".join(f"`{u}`" for u in finding.used_in) or "-"
+        where = (used or {}).get(finding.name) or finding.used_in
         lines.append(f"| [`{finding.name}`](#{finding.name}) | {finding.demo} | {status} | "
-                     f"{files} | {used} |")
+                     f"{files} | {', '.join(f'`{u}`' for u in where) or '-'} |")
     sections = []
     for finding in f.FINDINGS:
         include = render(finding, evaluations)
@@ -171,7 +187,7 @@ def snippets(data_dir: Path) -> tuple[dict[str, str], list[Evaluation]]:
     """Every generated snippet of this module, by name, and the evaluations behind them."""
     evaluations = evaluate(data_dir)
     out = {f"finding-{finding.name}": render(finding, evaluations) for finding in f.FINDINGS}
-    out["claims-table"] = claims_table(evaluations)
+    out["claims-table"] = claims_table(evaluations, includes(data_dir.parent))
     entries = cited()
     out["cited"] = cited_table(entries)
     out.update({f"cited-{key}": cited_sentence(entry) for key, entry in entries.items()})

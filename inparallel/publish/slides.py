@@ -140,6 +140,8 @@ def expand_includes(markdown: str, root: Path = REPO) -> str:
             raise UserError(f"slides include {relative}, which does not exist "
                             "(the site's shared files live under docs/includes/)")
         text = path.read_text(encoding="utf-8")
+        if relative.startswith("docs/generated/finding-"):
+            return finding_for_slide(text)
         if name:
             return "```python\n" + python_definition(text, name, relative) + "\n```"
         if match["first"]:
@@ -148,6 +150,23 @@ def expand_includes(markdown: str, root: Path = REPO) -> str:
         return text.strip("\n")
 
     return INCLUDE_RE.sub(include, markdown)
+
+
+ADMONITION_RE = re.compile(r'^!!! \w+ "(?P<title>[^"]*)"\n\n(?P<body>(?:    .*\n?|\n)*)',
+                           re.MULTILINE)
+
+
+def finding_for_slide(text: str) -> str:
+    """A finding's generated include, made to work in the deck (``docs/slides/index.html``):
+    its evidence links point one folder up, and a claim the data contradict (an admonition on
+    the site, in a preview build) stays visibly marked, as a quote with its title in bold."""
+
+    def quote(match: re.Match[str]) -> str:
+        body = "\n".join(line.removeprefix("    ") for line in match["body"].splitlines())
+        return "\n".join([f"> **{match['title']}**", ">",
+                          *(f"> {line}".rstrip() for line in body.strip("\n").splitlines())])
+
+    return ADMONITION_RE.sub(quote, text).replace("](data/", "](../data/").strip("\n")
 
 
 def table_rows(table: str, first: int, last: int | None, where: str = "<table>") -> str:
