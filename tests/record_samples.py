@@ -83,3 +83,14 @@ def edited(doc: dict, where: tuple, value: Any) -> dict:
         node = node[key]
     node[where[-1]] = value
     return changed
+
+
+def v1(doc: dict) -> dict:
+    """``doc`` as the v1 writer stored it: no interval, convergence or interference."""
+    old = {k: v for k, v in copy.deepcopy(doc).items() if k != "interference"}
+    old["schema_version"] = 1
+    for each in old["runs"]:
+        each["results"] = [{k: v for k, v in r.items()
+                            if k not in ("ci_low", "ci_high", "converged")}
+                           for r in each["results"]]
+    return old

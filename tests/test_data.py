@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from inparallel.paths import DATA, DEMOS
-from inparallel.records import store
+from inparallel.records import load, store
 
 FILES = sorted(p for p in DATA.glob("*/*.json") if not p.name.endswith("_quick.json"))
 
@@ -17,20 +17,21 @@ def test_data_holds_measurements():
 
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(DATA)) for p in FILES])
 def test_file_is_schema_valid_and_traceable(path: Path):
-    record = json.loads(path.read_text())
-    assert store.problems(record) == []
-    assert record["quick"] is False, "smoke runs are never committed"
-    assert path.parent.name == record["demo"]
-    assert path.name == store.file_name(record), "the name tells date, machine and cores"
-    assert (DEMOS / f"{record['demo']}.py").exists() or record["demo"] == "io"
-    assert len(record["repository"]["commit"]) == 40
-    for run in record["runs"]:
-        assert run["interpreter"]["version"].startswith(run["variant"].rstrip("t"))
-        assert run["interpreter"]["free_threaded_build"] == run["variant"].endswith("t")
-        assert isinstance(run["gil_enabled_at_end"], bool)
-        for row in run["results"]:
-            if row["available"] and not row["error"]:
-                assert row["values"] and row["min"] <= row["median"] <= row["max"]
-                assert row["correct"] is not False, "a wrong answer is never stored as valid"
-            elif not row["available"]:
-                assert row["reason"], "an unavailable strategy always says why"
+    record = load.read(path)  # refuses an invalid file: schema.json plus its checks
+    assert record.quick is False, "smoke runs are never committed"
+    assert path.parent.name == record.demo
+    stored = json.loads(path.read_text())
+    assert path.name == store.file_name(stored), "the name tells date, machine and cores"
+    assert (DEMOS / f"{record.demo}.py").exists() or record.demo == "io"
+    assert record.repository.commit and len(record.repository.commit) == 40
+    for run in record.runs:
+        assert " " not in run.variant, "the run environment is its own field"
+        assert run.interpreter.version.startswith(run.variant.rstrip("t"))
+        assert run.interpreter.free_threaded_build == run.variant.endswith("t")
+        assert isinstance(run.gil_enabled_at_end, bool)
+        for row in run.results:
+            if row.available and not row.error:
+                assert row.values, "a row that ran has its raw values"
+                assert row.correct is not False, "a wrong answer is never stored as valid"
+            elif not row.available:
+                assert row.reason, "an unavailable strategy always says why"

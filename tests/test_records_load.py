@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from record_samples import edited, put, record, row, run
+from record_samples import edited, put, record, row, run, v1
 
 from inparallel.paths import DATA
 from inparallel.records import load, validate
@@ -184,17 +184,6 @@ def test_load_demo_orders_by_start_and_skips_smoke_runs(tmp_path):
     assert [r.path for r in load.load_demo(tmp_path, "nogil")] == [early, late]
     assert len(load.load_demo(tmp_path, "nogil", quick=True)) == 4
     assert load.load_demo(tmp_path, "absent") == []
-
-
-def v1(doc: dict) -> dict:
-    """``doc`` as the v1 writer stored it: no interval, convergence or interference."""
-    old = {k: v for k, v in doc.items() if k != "interference"}
-    old["schema_version"] = 1
-    for each in old["runs"]:
-        each["results"] = [{k: v for k, v in r.items()
-                            if k not in ("ci_low", "ci_high", "converged")}
-                           for r in each["results"]]
-    return old
 
 
 def test_v1_files_are_migrated_on_load(tmp_path):

@@ -1,45 +1,43 @@
-"""The data store: schema checks, file names, and writes that never clobber earlier data."""
+"""The writer: schema-checked, atomic, never clobbering, and a finished run is never lost."""
 
-import copy
+from __future__ import annotations
+
+import errno
 import json
+import os
+import subprocess
+from pathlib import Path
 
 import pytest
+from record_samples import record, v1
 
-from inparallel.records import store
+from inparallel.errors import UserError
+from inparallel.records import load, store
 
-RECORD = {
-    "schema_version": 1, "demo": "nogil", "title": "t", "quick": False, "command": "invoke demo",
-    "started_at": "2026-11-25T13:05:12Z", "finished_at": "2026-11-25T13:06:00Z",
-    "machine": {"id": "amd-epyc", "hostname": "h", "cpu_model": "AMD EPYC", "cpu_count": 2,
-                "usable_cpus": 2, "memory_bytes": 1, "os": "Debian", "kernel": "6", "arch": "x"},
-    "repository": {"commit": "a" * 40, "dirty": False},
-    "settings": {},
-    "runs": [{
-        "variant": "3.14t", "env": {}, "gil_enabled_at_end": False, "duration_s": 1.0,
-        "error": None,
-        "interpreter": {"executable": "p", "origin": "built", "version": "3.14.7",
-                        "implementation": "CPython", "free_threaded_build": True,
-                        "configure_args": "--disable-gil", "compiler": "GCC"},
-        "results": [{"workload": "numeric", "strategy": "threads", "workers": 1, "params": {},
-                     "unit": "s", "values": [1.0], "median": 1.0, "min": 1.0, "max": 1.0,
-                     "correct": True, "available": True, "reason": None, "error": None}],
-    }],
-}
+RECORD = record(machine="amd-epyc", started="2026-11-25T13:05:12Z")
+
+
+@pytest.fixture
+def unsaved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private fallback folder, so that tests never leave files in the user's state folder."""
+    folder = tmp_path / "unsaved"
+    monkeypatch.setenv(store.UNSAVED_ENV, str(folder))
+    return folder
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its content: to show that nothing changed."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _kept(unsaved: Path) -> list[Path]:
+    return sorted(p for p in unsaved.rglob("*.json"))
 
 
 def test_a_complete_record_has_no_problems():
     assert store.problems(RECORD) == []
-
-
-@pytest.mark.parametrize("path", [("machine", "cpu_model"), ("runs", 0, "interpreter", "version"),
-                                  ("runs", 0, "results", 0, "correct"), ("runs", 0, "env")])
-def test_a_missing_field_is_reported(path):
-    broken = copy.deepcopy(RECORD)
-    node = broken
-    for key in path[:-1]:
-        node = node[key]
-    del node[path[-1]]
-    assert any(repr(path[-1]) in problem for problem in store.problems(broken))
+    assert store.problems({**RECORD, "machine": {}}) == ["machine lacks 'id', 'hostname', "
+                                                         "'cpu_model', 6 more"]
 
 
 def test_file_name_says_date_machine_and_cores():
@@ -47,20 +45,130 @@ def test_file_name_says_date_machine_and_cores():
     assert store.file_name({**RECORD, "quick": True}).endswith("_2cpu_quick.json")
 
 
-def test_write_refuses_invalid_records_and_never_overwrites(data_dir):
-    with pytest.raises(ValueError):
-        store.write({**RECORD, "machine": {}})
-    assert not (data_dir / "nogil").exists() or not any((data_dir / "nogil").iterdir())
+def test_write_stores_a_record_the_loader_reads_back(data_dir, unsaved):
+    path = store.write(RECORD)
+    assert path == data_dir / "nogil" / store.file_name(RECORD)
+    assert json.loads(path.read_text()) == RECORD
+    assert load.read(path).runs[0].results[0].median == RECORD["runs"][0]["results"][0]["median"]
+    assert [p.name for p in path.parent.iterdir()] == [path.name], "no temporary left"
+    assert not unsaved.exists()
+
+
+def test_a_v1_record_from_older_code_is_stored_as_v2(data_dir, unsaved):
+    path = store.write(v1(RECORD))
+    stored = json.loads(path.read_text())
+    assert stored["schema_version"] == 2 and stored["interference"] is None
+    assert stored["runs"][0]["results"][0]["ci_low"] == RECORD["runs"][0]["results"][0]["ci_low"]
+
+
+def test_an_invalid_record_is_refused_but_kept_for_a_bug_report(data_dir, unsaved):
+    broken = {**RECORD, "machine": {**RECORD["machine"], "usable_cpus": 0}}
+    with pytest.raises(UserError) as caught:
+        store.write(broken)
+    message = str(caught.value)
+    [kept] = _kept(unsaved)
+    assert "\n" not in message
+    assert "machine.usable_cpus is 0" in message and str(kept) in message
+    assert json.loads(kept.read_text()) == broken
+    assert _tree(data_dir) == {}
+
+
+def test_a_second_run_in_the_same_second_never_overwrites_the_first(data_dir, unsaved):
     first = store.write(RECORD)
-    assert json.loads(first.read_text())["runs"][0]["variant"] == "3.14t"
-    with pytest.raises(FileExistsError):
-        store.write({**RECORD, "title": "a second run in the same second"})
-    assert json.loads(first.read_text())["title"] == "t"
-    assert [p.name for p in first.parent.iterdir()] == [first.name], "no temporary left"
+    before = _tree(data_dir)
+    later = {**RECORD, "title": "a second run in the same second"}
+    with pytest.raises(UserError, match="already exists") as caught:
+        store.write(later)
+    [kept] = _kept(unsaved)
+    assert str(kept) in str(caught.value) and json.loads(kept.read_text()) == later
+    assert _tree(data_dir) == before and first.exists()
 
 
-def test_load_skips_quick_runs_unless_asked(data_dir):
-    store.write(RECORD)
-    store.write({**RECORD, "quick": True})
-    assert len(store.load("nogil")) == 1
-    assert len(store.load("nogil", quick=True)) == 2
+def _move_command(message: str) -> str:
+    assert "\n" not in message
+    return message.split("move it into data/ with: ", 1)[1]
+
+
+def _moved_back(message: str, data_dir: Path) -> None:
+    """Run the command the message gives; the record then loads from data/."""
+    subprocess.run(_move_command(message), shell=True, check=True)
+    [path] = list(data_dir.glob("nogil/*.json"))
+    assert json.loads(path.read_text()) == RECORD
+    assert load.read(path).demo == "nogil"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_data_folder_keeps_the_run_elsewhere(data_dir, unsaved):
+    data_dir.chmod(0o555)
+    try:
+        with pytest.raises(UserError, match="the folder is not writable") as caught:
+            store.write(RECORD)
+        assert _tree(data_dir) == {}
+    finally:
+        data_dir.chmod(0o755)
+    [kept] = _kept(unsaved)
+    assert json.loads(kept.read_text()) == RECORD
+    _moved_back(str(caught.value), data_dir)
+
+
+def test_a_data_folder_that_is_a_file_keeps_the_run_elsewhere(tmp_path, unsaved, monkeypatch):
+    blocker = tmp_path / "data"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(store.DATA_ENV, str(blocker))
+    with pytest.raises(UserError, match=r"could not write .* \(Not a directory\)") as caught:
+        store.write(RECORD)
+    assert blocker.read_text() == "not a folder"
+    [kept] = _kept(unsaved)
+    assert json.loads(kept.read_text()) == RECORD
+    assert _move_command(str(caught.value)).startswith(f"mkdir -p {blocker}/nogil && mv -n ")
+
+
+def test_permission_denied_keeps_the_run_elsewhere(data_dir, unsaved, monkeypatch):
+    real_mkstemp = store.tempfile.mkstemp
+
+    def refuse_in_data(*args, dir=None, **kwargs):
+        if Path(dir).is_relative_to(data_dir):
+            raise PermissionError(errno.EACCES, "Permission denied", str(dir))
+        return real_mkstemp(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(store.tempfile, "mkstemp", refuse_in_data)
+    with pytest.raises(UserError, match="the folder is not writable") as caught:
+        store.write(RECORD)
+    monkeypatch.undo()
+    assert not any(p.is_file() for p in data_dir.rglob("*"))
+    _moved_back(str(caught.value), data_dir)
+
+
+def test_a_full_disk_keeps_the_run_elsewhere(data_dir, unsaved, monkeypatch):
+    store.write({**RECORD, "started_at": "2026-11-24T00:00:00Z"})
+    before = _tree(data_dir)
+    real_fsync = os.fsync
+    calls = []
+
+    def full_once(fd):
+        calls.append(fd)
+        if len(calls) == 1:  # the write into data/; the fallback write then succeeds
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(store.os, "fsync", full_once)
+    with pytest.raises(UserError, match="the disk is full") as caught:
+        store.write(RECORD)
+    monkeypatch.undo()
+    assert _tree(data_dir) == before, "no partial or temporary file in data/"
+    [kept] = _kept(unsaved)
+    assert json.loads(kept.read_text()) == RECORD
+    subprocess.run(_move_command(str(caught.value)), shell=True, check=True)
+    assert len(load.load_demo(data_dir, "nogil")) == 2
+
+
+def test_if_the_fallback_fails_too_the_system_temp_folder_takes_it(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv(store.DATA_ENV, str(blocker / "data"))
+    monkeypatch.setenv(store.UNSAVED_ENV, str(blocker / "unsaved"))
+    monkeypatch.setattr(store.tempfile, "tempdir", str(tmp_path / "tmp"))
+    with pytest.raises(UserError) as caught:
+        store.write(RECORD)
+    kept = tmp_path / "tmp" / "python-in-parallel-unsaved" / "nogil" / store.file_name(RECORD)
+    assert str(kept) in str(caught.value) and json.loads(kept.read_text()) == RECORD
