@@ -20,7 +20,7 @@ from inparallel.publish import mkdocs_hook
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "site" / "data"
 PAGES = ["", "talk/", "free-threading/", "subinterpreters/", "multiprocessing/", "asyncio/",
-         "comparison/", "results/", "versions/", "notebooks/explore/", "reproduce/"]
+         "comparison/", "results/", "claims/", "versions/", "notebooks/explore/", "reproduce/"]
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_home_shows_the_headline_chart_in_both_palettes(site_dir: Path) -> None:
     for theme in ("light", "dark"):
         assert f"assets/charts/nogil-scaling-{theme}.svg#only-{theme}" in html
         assert (site_dir / "assets" / "charts" / f"nogil-scaling-{theme}.svg").is_file()
-    assert "reached <strong>" in html  # the generated headline numbers
+    assert "the work per second of one thread" in html  # the headline finding, with numbers
 
 
 def test_results_link_every_data_file_they_show(site_dir: Path) -> None:
@@ -79,6 +79,18 @@ def test_results_link_every_data_file_they_show(site_dir: Path) -> None:
     assert "nogil-scaling-fixture-cpu-16cpu-light.svg" in html
     assert "nogil-scaling-fixture-cpu-2cpu-light.svg" in html
     assert 'class="grid"' in html
+
+
+def test_claims_page_lists_every_finding_with_status_and_evidence(site_dir: Path) -> None:
+    from inparallel.analysis import findings
+
+    html = _html(site_dir, "claims/")
+    for finding in findings.FINDINGS:
+        assert f'id="{finding.name}"' in html, finding.name
+    assert "Fixture CPU (not a measurement), 16 CPUs: holds" in html
+    assert "no data" in html  # memory and io have no fixture data
+    assert "data/nogil/20260101T010000Z_fixture-cpu_16cpu.json" in html
+    assert "docs.python.org/3.14/whatsnew/3.14.html" in html  # the cited figures table
 
 
 def test_demos_without_data_say_so_with_the_command(site_dir: Path) -> None:

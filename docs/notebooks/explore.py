@@ -12,8 +12,10 @@
 # # Exploring the measurements
 #
 # This notebook is executed every time the site is built: it reads the JSON files in `data/`
-# (the same ones the charts use), lists them, tabulates every result row and plots each demo's
-# scaling. Change a file in `data/`, rebuild, and this page changes with it.
+# through the same analysis layer as the charts and the claims (`inparallel.records.load`,
+# `inparallel.analysis.stats`, `inparallel.analysis.metrics`), lists them, shows what could
+# not run, and plots each demo's scaling with its error bars. Change a file in `data/`,
+# rebuild, and this page changes with it.
 
 # %%
 import io
@@ -22,8 +24,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from IPython.display import Image, Markdown, display
 
+from inparallel.analysis import metrics
+from inparallel.analysis.results import machine_results
 from inparallel.publish import chart_style
-from inparallel.records.reader import by_machine, focus_variants, load, speedups
+from inparallel.records.load import load_demo
 
 # mkdocs-jupyter 0.26 runs this in the project root, 0.27 in docs/notebooks/: accept both.
 DATA = next((p for p in (Path("data"), Path("../../data")) if p.is_dir()), Path("data"))
@@ -37,16 +41,17 @@ print(f"data folder: {DATA.resolve().name}/, demos with a folder: {', '.join(DEM
 # result rows it holds, and how many of those could not run or failed.
 
 # %%
-measurements = [m for demo in DEMOS for m in load(DATA, demo)]
-if measurements:
+records = [r for demo in DEMOS for r in load_demo(DATA, demo)]
+if records:
     lines = ["| demo | machine | variants | rows | not available | failed | file |",
              "|---|---|---|---|---|---|---|"]
-    for m in measurements:
-        variants = ", ".join(dict.fromkeys(r.variant for r in m.rows))
-        unavailable = sum(1 for r in m.rows if not r.available)
-        failed = sum(1 for r in m.rows if r.available and r.error)
-        lines.append(f"| {m.demo} | {m.machine.label} | {variants} | {len(m.rows)} | "
-                     f"{unavailable} | {failed} | `{m.path.name}` |")
+    for record in records:
+        rows = [row for run in record.runs for row in run.results]
+        variants = ", ".join(run.label for run in record.runs)
+        unavailable = sum(1 for row in rows if not row.available)
+        failed = sum(1 for row in rows if row.available and row.error)
+        lines.append(f"| {record.demo} | {record.machine.label} | {variants} | {len(rows)} | "
+                     f"{unavailable} | {failed} | `{record.path.name}` |")
     display(Markdown("\n".join(lines)))
 else:
     display(Markdown("No measurement is committed yet: run `invoke demo nogil` or `invoke bench`."))
@@ -58,39 +63,57 @@ else:
 # with its error. The same reason often repeats over worker counts, so each is listed once.
 
 # %%
-for m in measurements:
+for record in records:
     reasons: dict[tuple[str, str, str], int] = {}
-    for r in m.rows:
-        if not r.available or r.error:
-            text = (r.reason if not r.available else f"error: {r.error}") or "no reason given"
-            key = (r.variant, r.strategy, text.splitlines()[0][:120])
-            reasons[key] = reasons.get(key, 0) + 1
+    for run in record.runs:
+        for row in run.results:
+            if not row.available or row.error:
+                text = (row.reason if not row.available else f"error: {row.error}") or "no reason"
+                key = (run.label, row.strategy, text.splitlines()[0][:120])
+                reasons[key] = reasons.get(key, 0) + 1
     if reasons:
-        lines = [f"**{m.demo}** on {m.machine.label}", "",
+        lines = [f"**{record.demo}** on {record.machine.label}", "",
                  "| variant | strategy | why | rows |", "|---|---|---|---|"]
         lines += [f"| {v} | {s} | {why} | {n} |" for (v, s, why), n in sorted(reasons.items())]
         display(Markdown("\n".join(lines)))
 
 # %% [markdown]
+# ## Runs aggregated per machine
+#
+# Charts and claims use, per machine, the median across every compatible run (same settings and
+# interpreter versions). A run disturbed by other load, or not compatible with the newest one,
+# is left out; it is listed here with the reason.
+
+# %%
+results = {demo: machine_results(DATA, demo) for demo in DEMOS}
+lines = ["| demo | machine | runs used | left out |", "|---|---|---|---|"]
+for demo, per_machine in results.items():
+    for result in per_machine:
+        left_out = "; ".join(f"`{e.path.name}` ({e.reason})" for e in result.excluded) or "none"
+        lines.append(f"| {demo} | {result.machine.label} | {len(result.files)} | {left_out} |")
+display(Markdown("\n".join(lines)))
+
+# %% [markdown]
 # ## Scaling and parallel efficiency
 #
 # For every demo measured at more than one worker count: throughput speedup against one worker
-# of the same variant and strategy, and parallel efficiency (speedup divided by workers).
-# One panel pair per workload, on the newest GIL build and the newest free-threaded build.
+# of the same variant and strategy (`metrics.speedups`), with its range as error bars, and
+# parallel efficiency (speedup divided by workers). One panel pair per workload, on the GIL
+# build and the free-threaded build the claims compare (`metrics.focus_pair`).
 
 # %%
 plotted = 0
-for demo in DEMOS:
-    for data in by_machine(load(DATA, demo)):
-        focus = focus_variants(data.variants)
-        for workload in dict.fromkeys(r.workload for r in data.rows):
+for demo, per_machine in results.items():
+    for result in per_machine:
+        focus = [v for v in metrics.focus_pair(result) if v is not None]
+        for workload in dict.fromkeys(p.workload for p in result.points):
             curves = {}
             for variant in focus:
                 # Only timings have a speedup (memory in bytes does not); sequential is 1 worker.
-                rows = [r for r in data.select(variant=variant, workload=workload)
-                        if r.unit == "s" and r.strategy != "sequential"]
-                for strategy in dict.fromkeys(r.strategy for r in rows):
-                    curve = speedups([r for r in rows if r.strategy == strategy])
+                points = [p for p in result.select(variant=variant, workload=workload)
+                          if p.unit == "s" and p.strategy != "sequential" and not p.env]
+                for strategy in dict.fromkeys(p.strategy for p in points):
+                    curve = metrics.speedups(p for p in points if p.strategy == strategy)
                     if len(curve) > 1:
                         curves[f"{variant} {strategy}"] = curve
             if not curves:
@@ -98,9 +121,12 @@ for demo in DEMOS:
             with chart_style.themed("light"):
                 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.2))
                 for label, curve in curves.items():
-                    left.plot(list(curve), list(curve.values()), marker="o", label=label)
-                    right.plot(list(curve), [s / n for n, s in curve.items()], marker="o")
-                left.set(title=f"{demo} / {workload} ({data.machine.label})",
+                    xs, values = list(curve), list(curve.values())
+                    left.errorbar(xs, [v.value for v in values], capsize=3, marker="o",
+                                  label=label, yerr=[[v.value - v.low for v in values],
+                                                     [v.high - v.value for v in values]])
+                    right.plot(xs, [v.value / n for n, v in curve.items()], marker="o")
+                left.set(title=f"{demo} / {workload} ({result.machine.label})",
                          xlabel="workers", ylabel="speedup")
                 right.set(title="parallel efficiency", xlabel="workers",
                           ylabel="speedup / workers", ylim=(0, 1.2))
