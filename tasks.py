@@ -6,6 +6,7 @@ The work lives in the ``inparallel`` package; each task here only parses its opt
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from functools import wraps
@@ -36,8 +37,10 @@ def _one_line(error: BaseException) -> tuple[str, int] | None:
                 f".venv/bin/pip install -e '{target}'"), 1
     if isinstance(error, OSError):
         where = f" {error.filename}" if error.filename else ""
-        return (f"error: cannot use{where}: {error.strerror or error} (free disk space or fix "
-                "the folder's permissions, then run the same command again)"), 1
+        fix = {errno.ENOSPC: "free some disk space", errno.EACCES: "fix its permissions",
+               errno.EPERM: "fix its permissions", errno.EROFS: "use a writable folder"}
+        return (f"error: cannot use{where}: {error.strerror or error} "
+                f"({fix.get(error.errno, 'check the path')}, then run the same command again)"), 1
     return None
 
 
@@ -171,8 +174,10 @@ def slides(c, pdf=False):
 def charts(c, data="data", docs="docs", check=False):
     """Draw every chart, evaluate every finding and write the site's generated text from data/."""
     from inparallel.publish import mkdocs_hook
+    from inparallel.records import load
 
     root = Path(__file__).resolve().parent
+    load.check_all(root / data)  # every file valid before anything is drawn or written
     for line in mkdocs_hook.main(root / data, root / docs, root / "demos", check=check):
         print(line)
 
