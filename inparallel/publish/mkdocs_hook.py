@@ -176,16 +176,6 @@ def _data_files(data_dir: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Retired includes, kept as aliases of the findings that replace them until no page uses them.
-_ALIASES = {
-    "number-nogil": "finding-nogil-threads-scale",
-    "number-cpu": "finding-cpu-parallel-strategies",
-    "number-overhead": "finding-ft-single-thread-cost",
-    "number-startup": "finding-startup-order",
-    "number-gil-after-import": "finding-extension-reenables-gil",
-}
-
-
 def generate(data_dir: Path, docs_dir: Path, demos_dir: Path | None = None
              ) -> tuple[list[charts.Drawn], list[claims.Evaluation]]:
     """Draw every chart and diagram and write every generated snippet. Deterministic.
@@ -199,7 +189,6 @@ def generate(data_dir: Path, docs_dir: Path, demos_dir: Path | None = None
     snippets = _figures(drawn)
     found, evaluations = claims.snippets(data_dir)
     snippets.update(found)
-    snippets.update({old: found[new] for old, new in _ALIASES.items()})
     demos = demos_dir if demos_dir is not None else data_dir.parent / "demos"
     snippets.update(write_code_snippets(demos, docs_dir))
     snippets["data-files"] = _data_files(data_dir)
