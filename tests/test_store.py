@@ -54,11 +54,10 @@ def test_write_stores_a_record_the_loader_reads_back(data_dir, unsaved):
     assert not unsaved.exists()
 
 
-def test_a_v1_record_from_older_code_is_stored_as_v2(data_dir, unsaved):
-    path = store.write(v1(RECORD))
-    stored = json.loads(path.read_text())
-    assert stored["schema_version"] == 2 and stored["interference"] is None
-    assert stored["runs"][0]["results"][0]["ci_low"] == RECORD["runs"][0]["results"][0]["ci_low"]
+def test_a_v1_record_is_refused_but_kept(data_dir, unsaved):
+    with pytest.raises(UserError, match="schema_version is 1, expected 2"):
+        store.write(v1(RECORD))
+    assert len(_kept(unsaved)) == 1 and _tree(data_dir) == {}
 
 
 def test_an_invalid_record_is_refused_but_kept_for_a_bug_report(data_dir, unsaved):

@@ -24,10 +24,6 @@ from inparallel.paths import DATA
 from inparallel.records import load as records_load
 from inparallel.records import validate
 
-# Deprecated: the version measure/collect.py still builds; write() migrates it to the current
-# one (model.SCHEMA_VERSION). New writers build v2 records and use model.SCHEMA_VERSION.
-SCHEMA_VERSION = 1
-
 DATA_ENV = "INPARALLEL_DATA"
 UNSAVED_ENV = "INPARALLEL_UNSAVED"
 
@@ -58,16 +54,9 @@ def file_name(record: dict) -> str:
     return f"{stamp}_{machine['id']}_{machine['usable_cpus']}cpu{quick}.json"
 
 
-def _as_current(record: dict) -> dict:
-    """The record in the current schema: a v1 dict (from older code) is migrated first."""
-    if isinstance(record, dict) and record.get("schema_version") == 1:
-        return records_load.migrate_v1(record)
-    return record
-
-
 def problems(record: dict) -> list[str]:
     """What makes ``record`` invalid against ``schema.json`` and its checks (empty if valid)."""
-    found = validate.problem(_as_current(record))
+    found = validate.problem(record)
     return [] if found is None else [found]
 
 
@@ -120,7 +109,6 @@ def write(record: dict, directory: Path | None = None) -> Path:
     Never overwrites a file. If the record is invalid, or ``data/`` cannot take it, the record
     is kept in ``unsaved_dir()`` and a one-line ``UserError`` says where and what to do.
     """
-    record = _as_current(record)
     demo = record.get("demo") if isinstance(record, dict) else None
     demo = demo if isinstance(demo, str) and demo and "/" not in demo else "unknown"
     found = validate.problem(record)

@@ -18,7 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from inparallel.records.model import TIMING_UNITS
+from inparallel.records.model import SCHEMA_VERSION, TIMING_UNITS
 
 SCHEMA_FILE = "schema.json"
 # Integers beyond a float's range cannot be compared as measurements (float() overflows).
@@ -156,6 +156,9 @@ def problem(doc: Any) -> str | None:
     """The first thing that makes ``doc`` an invalid v2 record, in one line; None if valid."""
     if not isinstance(doc, dict):
         return f"the file holds {_json_type(doc)}, not a record object"
+    version = doc.get("schema_version")
+    if "schema_version" in doc and (version != SCHEMA_VERSION or isinstance(version, bool)):
+        return f"schema_version is {version!r}, expected {SCHEMA_VERSION}"
     if (found := _finite(doc, "record")) is not None:
         return found.removeprefix("record.")
     error = best_match(_validator().iter_errors(doc))
