@@ -149,3 +149,14 @@ def test_the_deck_shows_a_finding_with_working_links_and_its_mark() -> None:
     assert "> **Contradicted by the data (M): finding x**" in slide
     assert "> Checked: cond." in slide
     assert "!!!" not in slide
+
+
+def test_where_a_finding_is_used_is_read_from_the_pages(tmp_path: Path) -> None:
+    (tmp_path / "docs" / "generated").mkdir(parents=True)
+    (tmp_path / "slides").mkdir()
+    (tmp_path / "docs" / "page.md").write_text(
+        '--8<-- "docs/generated/finding-startup-order.md"\n')
+    (tmp_path / "docs" / "generated" / "claims-table.md").write_text("finding-io-waits-overlap.md")
+    (tmp_path / "slides" / "talk.md").write_text(
+        "<!-- include: docs/generated/finding-startup-order.md -->\n")
+    assert claims.includes(tmp_path) == {"startup-order": ["docs/page.md", "slides/talk.md"]}

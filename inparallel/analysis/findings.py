@@ -1,8 +1,10 @@
 """Every claim that rests on a measurement, bound to the data that supports it.
 
-A ``Finding`` is a name, a sentence template, the demo whose aggregated data it reads, a
-predicate over that data (``check``: holds, fails or no-data, with the numbers it used) and
-the pages and slides that quote it. Pages include ``docs/generated/finding-<name>.md`` (written
+A ``Finding`` is a name, a sentence template, the demo whose aggregated data it reads and a
+predicate over that data (``check``: holds, fails or no-data, with the numbers it used).
+Where each is used is read from the pages and slides that include it
+(``inparallel.publish.claims.includes``, listed on the Claims page), so it cannot go stale.
+Pages include ``docs/generated/finding-<name>.md`` (written
 by ``inparallel.publish.claims``), the deck ``<!-- include: docs/generated/finding-<name>.md -->``.
 
 A sentence says what the data support. If a check fails on committed data, the sentence is
@@ -44,13 +46,12 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Finding:
-    """A named claim: its sentence, its demo, its predicate, where it is used."""
+    """A named claim: its sentence, its demo, its predicate."""
 
     name: str
     demo: str
     template: str
     check: Callable[[m.ResultLike], Verdict]
-    used_in: tuple[str, ...] = ()
 
     def sentence(self, verdict: Verdict) -> str:
         """The sentence with this machine's numbers filled in."""
@@ -324,79 +325,74 @@ FINDINGS: tuple[Finding, ...] = (
         "nogil-threads-scale", "nogil",
         "With {n} threads each doing the same CPU-bound work, the free-threaded build ({free}) "
         "did {free_x} the work per second of one thread; the GIL build ({gil}) did {gil_x}.",
-        nogil_threads_scale, ("docs/index.md", "docs/free-threading.md", "docs/talk.md",
-                              "slides/talk.md")),
+        nogil_threads_scale),
     Finding(
         "cpu-parallel-strategies", "cpu",
         "Numeric work on {n} workers, throughput against sequential: on {gil}, sub-interpreters "
         "{sub_x}, forked processes {fork_x}, threads {threads_x}; on {free}, threads "
         "{free_threads_x}.",
-        cpu_parallel_strategies, ("docs/talk.md", "docs/comparison.md", "slides/talk.md")),
+        cpu_parallel_strategies),
     Finding(
         "cpu-objects-scale-less", "cpu",
         "Free-threaded threads ({free}, {n} workers) gained less on object-heavy work, "
         "{objects_x}, than on numeric work, {numeric_x}.",
-        cpu_objects_scale_less, ("slides/talk.md",)),
+        cpu_objects_scale_less),
     Finding(
         "ft-single-thread-cost", "overhead",
         "On one thread, {free} took {high} more time than {gil} on {worst}, the costliest "
         "workload measured; on each workload: {costs}.",
-        ft_single_thread_cost, ("docs/index.md", "docs/free-threading.md", "docs/versions.md",
-                                "docs/includes/pros-cons/free-threading.md", "slides/talk.md")),
+        ft_single_thread_cost),
     Finding(
         "ft-cost-fell", "overhead",
         "The single-thread cost of free-threading fell from 3.13t to 3.14t on every workload "
         "measured ({pairs}).",
-        ft_cost_fell, ("docs/versions.md", "slides/talk.md")),
+        ft_cost_fell),
     Finding(
         "python-gil-1-no-faster", "overhead",
         "{label} was no faster than {gil} on one thread ({costs}): the GIL comes back, the "
         "free-threaded build's other costs stay.",
-        gil_env_no_faster, ("docs/free-threading.md",)),
+        gil_env_no_faster),
     Finding(
         "startup-order", "startup",
         "Starting one more worker on {gil}: a thread {thread}, a forked process {fork}, a "
         "sub-interpreter {sub}, a spawned process {spawn}. A forked process started faster "
         "than a sub-interpreter, and a sub-interpreter faster than a spawned process.",
-        startup_order, ("docs/talk.md", "docs/multiprocessing.md", "docs/subinterpreters.md",
-                        "docs/includes/pros-cons/subinterpreters.md", "slides/talk.md")),
+        startup_order),
     Finding(
         "memory-per-worker", "memory",
         "Memory each further idle worker added on {gil}: a thread {thread}, a sub-interpreter "
         "{sub}, a forked process {fork}, an interpreter-pool worker {pool}, a spawned process "
         "{spawn}. Threads are the lightest; an interpreter-pool worker used more than a forked "
         "process.",
-        memory_per_worker, ("docs/subinterpreters.md", "docs/multiprocessing.md",
-                            "docs/includes/pros-cons/subinterpreters.md", "slides/talk.md")),
+        memory_per_worker),
     Finding(
         "transfer-cost-grows", "transfer",
         "Handing bytes to a worker and back on {gil} took a thread {thread_small} for {small} "
         "and {thread_large} for {large}; a process (pickled) {pickle_small} and "
         "{pickle_large}. Every way's cost grew with the payload, threads' too.",
-        transfer_cost_grows, ("docs/comparison.md", "slides/talk.md")),
+        transfer_cost_grows),
     Finding(
         "transfer-small-threads-cheapest", "transfer",
         "For a {small} payload on {gil}, a thread's round trip ({thread}) was the cheapest; a "
         "process took {pickle} and a sub-interpreter {sub}.",
-        transfer_small_threads_cheapest, ("docs/comparison.md",)),
+        transfer_small_threads_cheapest),
     Finding(
         "io-waits-overlap", "io",
         "{requests} requests that each wait {latency} took {seq} one after another on {gil}; "
         "with {n} workers, threads took {threads} and asyncio {asyncio}, against an ideal of "
         "{ideal}: the waits overlap on the GIL build.",
-        io_waits_overlap, ("docs/asyncio.md", "slides/talk.md")),
+        io_waits_overlap),
     Finding(
         "contention-shared-slower", "contention",
         "On {free} with {n} threads, one shared counter took {shared}, per-thread counters "
         "merged at the end {local}: {ratio} as long.",
-        contention_shared_slower, ("docs/free-threading.md", "slides/talk.md")),
+        contention_shared_slower),
     Finding(
         "extension-reenables-gil", "compat",
         "On {free}, importing a C extension that does not declare free-threading support "
         "turned the GIL back on, with a warning; one that declares `Py_MOD_GIL_NOT_USED` left "
         "it off.",
-        extension_reenables_gil, ("docs/free-threading.md",
-                                  "docs/includes/pros-cons/free-threading.md")),
+        extension_reenables_gil),
 )
 
 

@@ -136,16 +136,16 @@ def includes(root: Path) -> dict[str, list[str]]:
 
 def claims_table(evaluations: list[Evaluation], used: dict[str, list[str]] | None = None) -> str:
     """Every finding with its status per machine, its evidence files and where it is used
-    (the includes found in pages and slides, else the registry's ``used_in``)."""
+    (``used``: the includes found in pages and slides, see ``includes``)."""
     lines = ["| Finding | Demo | Status per machine | Evidence | Used in |",
              "|---|---|---|---|---|"]
     for finding in f.FINDINGS:
         mine = [e for e in evaluations if e.finding is finding]
         status = "<br>".join(f"{e.machine}: {_STATUS[e.verdict.status]}" for e in mine)
         files = _links(dict.fromkeys(p for e in mine for p in e.files)) or "none yet"
-        where = (used or {}).get(finding.name) or finding.used_in
+        where = (used or {}).get(finding.name, [])
         lines.append(f"| [`{finding.name}`](#{finding.name}) | {finding.demo} | {status} | "
-                     f"{files} | {', '.join(f'`{u}`' for u in where) or '-'} |")
+                     f"{files} | {', '.join(f'`{u}`' for u in where) or 'this page only'} |")
     sections = []
     for finding in f.FINDINGS:
         include = render(finding, evaluations)
