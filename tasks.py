@@ -30,6 +30,8 @@ def _one_line(error: BaseException) -> tuple[str, int] | None:
     if isinstance(error, KeyboardInterrupt):
         return "interrupted; run the same command again to resume", 130
     if isinstance(error, ModuleNotFoundError) and error.name:
+        if error.name.startswith("inparallel"):
+            return None  # a module of this package missing is a bug: keep its traceback
         extra = _EXTRAS.get(error.name.partition(".")[0])
         target = f".[{extra}]" if extra else "."
         what = f"the {extra} extra" if extra else "the project's dependencies"
