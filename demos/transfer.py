@@ -192,6 +192,8 @@ def start_workers(stack, table):
         if unavailable_reason(strategy) is None:
             try:
                 workers[strategy] = stack.enter_context(table[strategy][0]())
+                if strategy.startswith("processes"):  # a pool forks on its first task
+                    workers[strategy].submit(checksum, b"").result()
             except Exception as error:  # the worker would not even start
                 workers[strategy] = f"could not start: {harness.failure(error)}"
     return workers

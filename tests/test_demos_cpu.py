@@ -43,9 +43,9 @@ def test_every_strategy_ran_and_matched_the_sequential_answer(record, variant):
 
 # A worker that raises must become a row with the error, whatever the strategy.
 FAILING = """
-import json, cpu, strategies
-print(json.dumps([cpu.measure("numeric", s, 2, "not a number", None, 1)
-                  for s in strategies.STRATEGIES]))
+import json, cpu, harness
+args = harness.parse_args("", cpu.SIZES, ["--quick"])
+print(json.dumps(cpu.measure("numeric", 2, "not a number", None, args)))
 """
 
 

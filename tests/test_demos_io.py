@@ -45,8 +45,8 @@ import socket, harness, io_demo
 with socket.socket() as s:  # a port that nobody listens on
     s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
 out, args = harness.Output(True), harness.parse_args("", io_demo.SIZES, ["--quick"], io_demo.EXTRA)
-for name, fn in (("sequential", io_demo.sequential), ("asyncio", io_demo.with_asyncio)):
-    io_demo.measure(out, args, port, name, fn, 2)
+io_demo.measure(out, args, port, 2, {"sequential": io_demo.sequential,
+                                     "asyncio": io_demo.with_asyncio})
 print("went on")
 """
 

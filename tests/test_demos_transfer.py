@@ -53,9 +53,10 @@ CRASHING = """
 import os, harness, transfer
 from concurrent.futures import ProcessPoolExecutor
 out, args = harness.Output(True), harness.parse_args("", transfer.SIZES, ["--quick"])
+table = {"processes-pickle": (None, lambda pool, data: pool.submit(os._exit, 3).result())}
 with ProcessPoolExecutor(1) as pool:
-    transfer.measure(out, args, "bytes", "processes-pickle", pool,
-                     lambda pool, data: pool.submit(os._exit, 3).result(), 1024)
+    for row in transfer.measure("bytes", table, {"processes-pickle": pool}, 1024, args):
+        out.emit(row)
     print("went on")
 """
 

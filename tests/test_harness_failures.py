@@ -43,6 +43,24 @@ FAKES = {
             f.write(str(worker.pid))
         time.sleep(120)
     """,
+    "burns": """
+        # Busy for CPU time (not wall time), in a worker the demo waits for and in one that
+        # outlives the demo in its session (as a forkserver can): both are the demo's own.
+        def burn(cpu_s):
+            start = time.process_time()
+            while time.process_time() - start < cpu_s:
+                pass
+        worker = os.fork()
+        if worker == 0:
+            burn(0.3)
+            os._exit(0)
+        os.waitpid(worker, 0)
+        if os.fork() == 0:
+            time.sleep(0.3)  # the demo has exited by now
+            burn(0.2)
+            os._exit(0)
+        out.finish()
+    """,
     "partial": """
         out.emit(harness.unavailable("work", "subinterpreters", 1, "not on this version"))
         if os.environ.get("FAKE_CRASH"):
@@ -97,6 +115,15 @@ def test_a_demo_that_hangs_is_killed_with_its_workers_at_the_timeout(fake_demos,
     assert _gone(int(pid_file.read_text())), "the demo's worker outlived the timeout"
 
 
+def test_cpu_time_of_the_demos_workers_counts_as_its_own_not_as_interference(fake_demos):
+    result = runner.run_demo(PYTHON, "burns", [], timeout_s=60)
+    assert result.error is None, result.error
+    assert result.usage is not None
+    # 0.5 CPU-s in the two workers, less what the last poll of the leftover may miss.
+    assert result.usage.own_s >= 0.4, result.usage
+    assert result.usage.wall_s >= 0.3
+
+
 @pytest.fixture
 def record(fake_demos) -> dict:
     """A run of the 'partial' demo twice: once cleanly, once dying after its rows."""
@@ -109,6 +136,9 @@ def record(fake_demos) -> dict:
 
 def test_an_unavailable_strategy_is_stored_with_its_reason_and_a_crash_does_not_stop_the_run(
         record, tmp_path):
+    assert set(record["interference"]) == {"wall_s", "other_cpu_s", "steal_s",
+                                           "other_cpu_fraction", "disturbed", "reason"}
+    assert record["schema_version"] == 2
     clean, crashed = record["runs"]
     assert clean["error"] is None and clean["gil_enabled_at_end"] is True
     assert crashed["error"].startswith("partial under 3.14 FAKE_CRASH=1")

@@ -109,7 +109,8 @@ def verify(path: Path, expected: str, origin: str) -> None:
         path.unlink(missing_ok=True)
         raise UserError(
             f"checksum mismatch for {origin}: expected sha256 {expected}, got {actual}; "
-            "the file was deleted, fetch it again or pass a genuine tarball with --source"
+            "the file was deleted; fetch it again, or run: invoke build VARIANT --source PATH"
+            " with a genuine tarball"
         )
 
 
@@ -157,5 +158,5 @@ def fetch(
         return final
     raise UserError(
         f"could not download {variant.tarball}; tried: {'; '.join(tried) or 'no sources'}. "
-        f"Download it elsewhere and pass it with --source PATH"
+        f"Download it elsewhere, then run: invoke build {variant.name} --source PATH"
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,9 +10,9 @@ from inparallel.build import builder, catalog
 from inparallel.build.discovery import Located, locate
 from inparallel.console import console
 from inparallel.errors import UserError
-from inparallel.measure import provenance
+from inparallel.measure import interference, provenance
 from inparallel.measure.runner import run_demo
-from inparallel.records import store
+from inparallel.records import model
 
 DEFAULT_TIMEOUT_S = 600.0
 
@@ -41,15 +40,31 @@ def utc_now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def warn_if_busy() -> None:
-    """Say so when other work competes for the cores: the numbers would not be trustworthy."""
-    load = os.getloadavg()[0]
-    cores = os.cpu_count() or 1
-    if load > 0.5 * cores:
-        console.print(
-            f"[yellow]warning:[/] the machine is busy (load average {load:.1f} on {cores} cores);"
-            " other work will skew these timings: stop it or expect noise"
-        )
+_warned: list[str] = []  # the busy-machine warning is given once per command
+
+
+def warn_once(found: dict | None) -> None:
+    """One line when other work took more of the CPUs than the timings can tolerate."""
+    if found and found["disturbed"] and not _warned:
+        _warned.append(found["reason"])
+        console.print(f"[yellow]warning:[/] {found['reason']}", soft_wrap=True)
+
+
+def warn_if_busy(seconds: float = 0.5) -> None:
+    """Before a run: watch the machine for ``seconds`` and warn if others keep it busy.
+
+    Nothing of ours runs meanwhile, so whatever is busy besides this process is someone
+    else (unlike the load average, which still counts the previous demo for a minute).
+    """
+    before, own = interference.machine_cpu(), interference.harness_cpu()
+    started = time.monotonic()
+    time.sleep(seconds)
+    after = interference.machine_cpu()
+    if before is None or after is None:
+        return
+    usage = interference.Usage(time.monotonic() - started, after.busy_s - before.busy_s,
+                               interference.harness_cpu() - own, after.steal_s - before.steal_s)
+    warn_once(interference.summarize([usage], provenance.usable_cpus(), min_other_s=0.05))
 
 
 def ensure(names: list[str], build_missing: bool = True) -> list[Located]:
@@ -89,7 +104,8 @@ def collect(
     """Run ``demo`` once per argument set per variant (interleaved) and build its record.
 
     Interleaving the variants for each argument set spreads slow drifts of a shared
-    machine (thermal, neighbours) over all variants instead of biasing one.
+    machine (thermal, neighbours) over all variants instead of biasing one. The CPU time
+    that other processes used meanwhile is the record's ``interference``.
     """
     started = utc_now()
     runs = {
@@ -104,6 +120,7 @@ def collect(
         }
         for t in targets
     }
+    usages = []
     for args in arg_sets:
         for target in targets:
             name = target.label
@@ -113,6 +130,8 @@ def collect(
                 timeout_s, on_row=lambda row, name=name: on_row(name, row),
                 env=dict(target.env),
             )
+            if outcome.usage is not None:
+                usages.append(outcome.usage)
             run = runs[name]
             run["results"] += outcome.rows
             run["duration_s"] = round(run["duration_s"] + outcome.duration_s, 2)
@@ -122,16 +141,20 @@ def collect(
                 message = f"{demo} under {name} ({' '.join(args)}): {outcome.error}"
                 console.print(f"[red]error:[/] {message}")
                 run["error"] = run["error"] or message
+    machine = provenance.machine()
+    disturbance = interference.summarize(usages, machine["usable_cpus"])
+    warn_once(disturbance)
     return {
-        "schema_version": store.SCHEMA_VERSION,
+        "schema_version": model.SCHEMA_VERSION,
         "demo": demo,
         "title": title,
         "quick": quick,
         "command": command,
         "started_at": started,
         "finished_at": utc_now(),
-        "machine": provenance.machine(),
+        "machine": machine,
         "repository": provenance.repository(),
         "settings": settings,
+        "interference": disturbance,
         "runs": list(runs.values()),
     }

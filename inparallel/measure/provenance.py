@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import platform
 import re
 import socket
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 from inparallel.paths import REPO
@@ -56,9 +60,54 @@ def machine() -> dict:
         "os": _os_name(),
         "kernel": platform.release(),
         "arch": platform.machine(),
-        # Other work on the machine is the usual cause of noisy numbers: keep the evidence.
-        "load_average_1m": round(os.getloadavg()[0], 2),
+        "pyperf": pyperf_checks(),
     }
+
+
+# pyperf metadata that describe the machine (the rest describe the tooling's own Python).
+PYPERF_KEYS = ("aslr", "boot_time", "cpu_affinity", "cpu_config", "cpu_freq", "cpu_temp",
+               "isolated_cpus", "perf_version", "platform", "runnable_threads", "timer")
+
+
+@functools.cache
+def pyperf_checks() -> dict | None:
+    """pyperf's view of this machine: its metadata and its system check, or None.
+
+    What pyperf reads (CPU frequency and idle driver, ASLR, isolated CPUs, IRQ affinity,
+    the timer) is what a reader needs to judge how quiet the machine could be, and pyperf
+    keeps up with the kernels. Its CLI is its stable interface, so it runs as a command.
+    """
+    def pyperf(*args: str) -> str:
+        # `system show` exits with 2 when it has advice or warnings: read its text anyway.
+        return subprocess.run([sys.executable, "-m", "pyperf", *args], capture_output=True,
+                              text=True, timeout=60).stdout
+
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "metadata.json"
+            pyperf("collect_metadata", "--output", str(out))
+            metadata = json.loads(out.read_text())["metadata"]
+        system = parse_system_show(pyperf("system", "show"))
+    except (OSError, ValueError, KeyError, subprocess.SubprocessError):
+        return None
+    return {"metadata": {k: metadata[k] for k in PYPERF_KEYS if k in metadata}, **system}
+
+
+def parse_system_show(text: str) -> dict[str, list[str]]:
+    """``pyperf system show``'s sections as lists: state, advice, warnings."""
+    names = {"System state": "state", "Advices": "advice", "Warnings": "warnings"}
+    sections: dict[str, list[str]] = {name: [] for name in names.values()}
+    lines = text.splitlines()
+    current = None
+    for line, underline in zip(lines, [*lines[1:], ""], strict=True):
+        if underline.startswith("===") and line in names:
+            current = names[line]
+        elif current and line.strip() and not line.startswith("==="):
+            sections[current].append(line.strip())
+    for name in sections.values():  # the last section ends with a hint to tune, not a check
+        if name and name[-1].startswith("Run "):
+            name.pop()
+    return sections
 
 
 def repository(root: Path = REPO) -> dict:

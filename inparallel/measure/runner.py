@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from inparallel.measure import interference
 from inparallel.paths import DEMOS
 
 # Variables that would change what the interpreter under test does behind the demo's back.
@@ -26,6 +28,7 @@ class DemoRun:
     interpreter: dict | None = None
     error: str | None = None
     duration_s: float = 0.0
+    usage: interference.Usage | None = None  # None where /proc is missing
 
 
 # Demos whose script cannot carry the demo's name: demos/ is on sys.path (script folder and
@@ -46,6 +49,34 @@ def _environment(extra: dict[str, str] | None) -> dict[str, str]:
     return env
 
 
+def _reap(process: subprocess.Popen, linger_s: float = 2.0) -> tuple[int, float]:
+    """Wait for the demo; return its exit code and the CPU seconds of its process tree.
+
+    The kernel adds every child the demo waited for (its workers, recursively) into the
+    demo's own usage, which wait4 hands us. Workers that outlive the demo (a forkserver,
+    a resource tracker) are still in its session: they get ``linger_s`` to exit, and
+    their last-read CPU time counts as ours too.
+    """
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    cpu_s = usage.ru_utime + usage.ru_stime
+    leftovers: dict[int, float] = {}
+    deadline = time.monotonic() + linger_s
+    while True:
+        found = interference.session_processes(process.pid)
+        leftovers.update({pid: p.cpu_s for pid, p in found.items()})
+        if time.monotonic() > deadline or all(p.zombie for p in found.values()):
+            break
+        time.sleep(0.05)
+    return process.returncode, cpu_s + sum(leftovers.values())
+
+
+def _kill_group(pid: int) -> None:
+    """Kill a demo's whole session (its process group); it may be gone already."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
 def run_demo(
     python: Path,
     demo: str,
@@ -60,6 +91,7 @@ def run_demo(
     the rows measured before it, so a harness can record it and go on with the rest.
     """
     result = DemoRun()
+    machine_before, harness_before = interference.machine_cpu(), interference.harness_cpu()
     started = time.monotonic()
     process = subprocess.Popen(
         [str(python), str(demo_script(demo)), "--json", *args],
@@ -73,7 +105,7 @@ def run_demo(
     stderr_lines: list[str] = []
     drain = threading.Thread(target=lambda: stderr_lines.extend(process.stderr), daemon=True)
     drain.start()
-    timer = threading.Timer(timeout_s, lambda: os.killpg(process.pid, signal.SIGKILL))
+    timer = threading.Timer(timeout_s, _kill_group, (process.pid,))
     timer.start()
     try:
         assert process.stdout is not None
@@ -88,17 +120,24 @@ def run_demo(
                 on_row(message)
             elif message.get("type") == "interpreter":
                 result.interpreter = message
-        code = process.wait()
+        code, tree_cpu_s = _reap(process)
     except BaseException:
         # Ctrl-C reaches only our process group, not the demo's own session: stop the demo
         # and its workers too, so nothing keeps running (or measuring) behind the user's back.
-        os.killpg(process.pid, signal.SIGKILL)
+        _kill_group(process.pid)
         process.wait()
         raise
     finally:
         timer.cancel()
         drain.join(timeout=5)
     result.duration_s = round(time.monotonic() - started, 2)
+    machine_after = interference.machine_cpu()
+    if machine_before and machine_after:
+        result.usage = interference.Usage(
+            wall_s=time.monotonic() - started,
+            busy_s=machine_after.busy_s - machine_before.busy_s,
+            own_s=tree_cpu_s + interference.harness_cpu() - harness_before,
+            steal_s=machine_after.steal_s - machine_before.steal_s)
     if code == -signal.SIGKILL and result.duration_s >= timeout_s:
         result.error = f"timed out after {timeout_s:.0f}s (hung or too slow)"
     elif code != 0:

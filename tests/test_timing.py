@@ -1,0 +1,344 @@
+"""Rigorous timing: the median interval, the adaptive-repeat rule, round robin, argument
+checks in the demos, and the interference accounting from /proc.
+
+Everything here runs on synthetic timings and synthetic /proc text (a fake clock where the
+harness reads one): no test times real code.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from types import SimpleNamespace
+
+import pytest
+
+from inparallel.analysis import stats
+from inparallel.measure import collect, interference, provenance
+from inparallel.paths import DEMOS
+
+sys.path.insert(0, str(DEMOS))
+import harness  # demos/ is not a package: the demos import it by path too
+
+# --- The interval of the median ---
+
+
+def test_no_interval_below_three_values():
+    assert harness.median_ci([]) is None
+    assert harness.median_ci([1.0, 2.0]) is None
+
+
+@pytest.mark.parametrize("n", [3, 4, 5, 6, 7, 8])
+def test_small_samples_get_min_and_max(n):
+    values = [float(v) for v in range(n, 0, -1)]  # unsorted on purpose
+    assert harness.median_ci(values) == (1.0, float(n))
+
+
+@pytest.mark.parametrize(("n", "k"), [(9, 2), (10, 2), (20, 6), (40, 14), (100, 40)])
+def test_larger_samples_use_the_binomial_ranks(n, k):
+    """Ranks from the sign-test tables: n=10 -> (x2, x9), n=20 -> (x6, x15), ..."""
+    values = random.Random(n).sample(range(1000), n)
+    ordered = sorted(values)
+    assert harness.median_ci(values) == (ordered[k - 1], ordered[n - k])
+    # The coverage is at least 95%, and one rank further in it would not be.
+    def coverage(rank):
+        return 1 - 2 * sum(math.comb(n, i) for i in range(rank)) / 2**n
+    assert coverage(k) >= 0.95 > coverage(k + 1)
+
+
+def test_the_demos_and_the_analysis_compute_the_same_interval():
+    rng = random.Random(7)
+    for n in range(0, 150):
+        values = [rng.lognormvariate(0, 0.2) for _ in range(n)]
+        assert harness.median_ci(values) == stats.median_ci(values), n
+
+
+# --- The stopping rule ---
+
+TIGHT = [1.0, 1.001, 0.999, 1.002, 0.998, 1.0]  # within 0.2%
+LOOSE = [1.0, 1.2, 0.8, 1.1, 0.9, 1.0]  # +-20%
+
+
+def test_a_tight_point_converges_once_it_has_a_true_95_percent_interval():
+    assert harness.within_target(TIGHT)
+    assert not harness.within_target(TIGHT[:5]), "5 values: (min, max) covers only 93.75%"
+    assert harness.stop_reason(TIGHT, 0.1, max_repeats=40, time_cap_s=10) == "converged"
+    assert harness.stop_reason(TIGHT[:5], 0.1, max_repeats=40, time_cap_s=10) is None
+
+
+def test_an_outlier_does_not_stop_a_point_from_converging():
+    values = [1.0 + 0.001 * (i % 5) for i in range(19)] + [5.0]  # one value five times slower
+    assert harness.within_target(values)
+
+
+def test_a_wide_point_goes_on_until_its_time_cap_or_its_most_values():
+    assert harness.stop_reason(LOOSE, 1.0, max_repeats=40, time_cap_s=2) is None
+    assert harness.stop_reason(LOOSE, 2.0, max_repeats=40, time_cap_s=2) == "time-cap"
+    assert harness.stop_reason(LOOSE, 0.1, max_repeats=6, time_cap_s=2) == "max-repeats"
+
+
+def test_the_time_cap_never_leaves_a_point_without_an_interval():
+    assert harness.stop_reason([5.0, 5.1], 10.1, max_repeats=40, time_cap_s=1) is None
+    assert harness.stop_reason([5.0, 5.1, 5.2], 15.3, max_repeats=40, time_cap_s=1) == "time-cap"
+
+
+def test_reaching_the_target_on_the_last_allowed_value_counts_as_converged():
+    assert harness.stop_reason(TIGHT, 99, max_repeats=6, time_cap_s=1) == "converged"
+
+
+def test_the_target_is_relative_to_the_median():
+    assert harness.within_target([v * 1e-6 for v in TIGHT])
+    assert not harness.within_target([1.0, 1.03, 0.97, 1.0, 1.0, 1.0])  # +-3% > +-2%
+    assert harness.within_target([1.0, 1.029, 0.971, 1.0, 1.0, 1.0], target=0.03)
+
+
+# --- Round robin, on a fake clock ---
+
+
+class FakeClock:
+    """perf_counter that advances only when a candidate 'runs' for its scripted time."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def candidates(clock, log, durations, fail_on=None):
+    """name -> function that logs its call and takes the next of its scripted durations."""
+    def make(name):
+        times = iter(durations[name])
+
+        def run():
+            log.append(name)
+            if fail_on == (name, len([n for n in log if n == name])):
+                raise RuntimeError(f"{name} broke")
+            clock.now += next(times)
+            return name.upper()
+        return run
+    return {name: make(name) for name in durations}
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = FakeClock()
+    monkeypatch.setattr(harness.time, "perf_counter", fake)
+    return fake
+
+
+def test_the_candidates_take_their_values_in_turns(clock):
+    log = []
+    args = SimpleNamespace(repeats=3, time_cap=100.0)
+    timings = harness.compare(candidates(clock, log, {"a": [1.0] * 4, "b": [2.0] * 4}), args)
+    assert log == ["a", "b", "a", "b", "a", "b", "a", "b"]  # warm-ups, then round robin
+    assert timings["a"].values == [1.0, 1.0, 1.0] and timings["b"].values == [2.0] * 3
+    assert timings["a"].answer == "A" and timings["a"].stopped == "max-repeats"
+    assert timings["a"].converged is False
+
+
+def test_a_converged_candidate_leaves_the_rotation_and_the_others_go_on(clock):
+    log = []
+    args = SimpleNamespace(repeats=40, time_cap=100.0)
+    steady = [1.0] * 50
+    noisy = [1.0, 1.5, 0.6] * 17
+    timings = harness.compare(candidates(clock, log, {"steady": steady, "noisy": noisy}), args)
+    assert timings["steady"].stopped == "converged" and len(timings["steady"].values) == 6
+    assert timings["steady"].converged is True
+    assert timings["noisy"].stopped == "max-repeats" and len(timings["noisy"].values) == 40
+    assert log[:14] == ["steady", "noisy"] * 7  # one warm-up and six values each, in turns
+    assert set(log[14:]) == {"noisy"}
+
+
+def test_the_time_cap_counts_timed_values_only_not_the_warm_up(clock):
+    log = []
+    args = SimpleNamespace(repeats=40, time_cap=3.0)
+    timings = harness.compare(candidates(clock, log, {"slow": [50.0] + [1.0, 1.5] * 10}), args)
+    assert timings["slow"].stopped == "time-cap"
+    assert timings["slow"].values == [1.0, 1.5, 1.0]  # 3.5 s of values; the warm-up is free
+
+
+def test_a_candidate_that_fails_keeps_its_error_and_the_others_go_on(clock):
+    log = []
+    args = SimpleNamespace(repeats=3, time_cap=100.0)
+    timings = harness.compare(candidates(clock, log, {"a": [1.0] * 4, "b": [1.0] * 4},
+                                         fail_on=("b", 2)), args)
+    assert timings["b"].error == "RuntimeError: b broke" and timings["b"].values == []
+    assert timings["b"].converged is None
+    assert len(timings["a"].values) == 3
+    row = harness.measured_row("w", "b", 1, timings["b"], lambda answer: True)
+    assert row["error"] == "RuntimeError: b broke" and row["median"] is None
+
+
+def test_per_call_values_divide_by_the_operations_per_call(clock):
+    args = SimpleNamespace(repeats=3, time_cap=100.0)
+    timings = harness.compare(candidates(clock, [], {"a": [10.0] * 4}), args, per=10)
+    assert timings["a"].values == [1.0, 1.0, 1.0]
+
+
+# --- Rows ---
+
+
+def test_a_timing_row_carries_its_interval_and_whether_it_converged():
+    row = harness.row("w", "s", 1, TIGHT, converged=True)
+    assert (row["median"], row["min"], row["max"]) == (1.0, 0.998, 1.002)
+    assert (row["ci_low"], row["ci_high"]) == (0.998, 1.002)
+    assert row["converged"] is True
+
+
+def test_rows_that_are_not_timings_have_no_interval_and_no_convergence():
+    memory = harness.row("idle", "threads", 1, [3, 4, 5], unit="bytes", converged=True)
+    assert memory["ci_low"] is None and memory["ci_high"] is None and memory["converged"] is None
+    missing = harness.unavailable("w", "subinterpreters", 1, "not here")
+    assert missing["median"] is None and missing["converged"] is None
+
+
+# --- Argument checks: one line, exit code 2 ---
+
+SIZES = {"full": 100, "stage": 10, "quick": 1}
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["--workers", "abc"], "'abc' is not a number"),
+    (["--workers", "0"], "'0' is out of range"),
+    (["--workers", "1,,2"], "worker counts"),
+    (["--workers", "2000"], "out of range"),
+    (["--repeats", "-3"], "'-3' is out of range"),
+    (["--repeats", "0"], "out of range"),
+    (["--time-cap", "0"], "out of range"),
+    (["--time-cap", "nan"], "out of range"),
+    (["--max-workers", "0"], "out of range"),
+    (["--quick", "--stage"], "not allowed with"),
+])
+def test_bad_arguments_end_in_one_line_and_exit_code_2(argv, says, capsys):
+    with pytest.raises(SystemExit) as stop:
+        harness.parse_args("demo", SIZES, argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err, err
+    assert "Traceback" not in err
+
+
+def test_a_demos_own_option_is_checked_too(capsys):
+    extra = [(("--latency-ms",), {"type": harness.bounded(0, 10_000, float), "default": 20.0})]
+    with pytest.raises(SystemExit):
+        harness.parse_args("demo", SIZES, ["--latency-ms", "-1"], extra)
+    assert "--latency-ms" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "size", "repeats", "cap"), [
+    ([], 100, harness.MAX_REPEATS, 2.0),
+    (["--stage"], 10, 12, 0.5),
+    (["--quick"], 1, 3, 0.2),
+    (["--repeats", "7", "--time-cap", "9"], 100, 7, 9.0),
+])
+def test_each_mode_has_its_sizes_most_values_and_time_cap(argv, size, repeats, cap):
+    args = harness.parse_args("demo", SIZES, [*argv, "--workers", "1,3"], time_cap=2.0)
+    assert (args.size, args.repeats, args.time_cap, args.workers) == (size, repeats, cap, [1, 3])
+
+
+# --- Interference from synthetic /proc samples ---
+
+PROC_STAT = """cpu  1000 50 200 9000 100 10 40 30 500 0
+cpu0 500 25 100 4500 50 5 20 15 250 0
+intr 12345
+"""
+
+
+def test_proc_stat_busy_time_excludes_idle_and_iowait_and_counts_guest_once():
+    sample = interference.parse_machine(PROC_STAT, ticks_per_s=100)
+    assert sample.busy_s == pytest.approx((1000 + 50 + 200 + 10 + 40) / 100)
+    assert sample.steal_s == pytest.approx(0.3)
+
+
+def test_proc_stat_without_an_aggregate_line_is_refused():
+    with pytest.raises(ValueError):
+        interference.parse_machine("cpu0 1 2 3 4\n")
+
+
+def test_a_process_line_is_read_after_the_last_parenthesis():
+    line = ("4242 (python (x) y) S 1 4200 4100 0 -1 4194304 10 0 0 0 "
+            "250 50 100 25 20 0 1 0 1000 0 0")
+    process = interference.parse_process(line, ticks_per_s=100)
+    assert process.session == 4100 and not process.zombie
+    assert process.cpu_s == pytest.approx((250 + 50 + 100 + 25) / 100)
+    assert interference.parse_process(line.replace(") S ", ") Z "), 100).zombie
+
+
+def usage(wall, busy, own, steal=0.0):
+    return interference.Usage(wall_s=wall, busy_s=busy, own_s=own, steal_s=steal)
+
+
+def test_a_quiet_machine_is_not_disturbed():
+    found = interference.summarize([usage(10, 20.2, 20.0), usage(10, 10.1, 10.0)], 2)
+    assert found["other_cpu_s"] == pytest.approx(0.3)
+    assert found["other_cpu_fraction"] == pytest.approx(0.3 / 40, abs=1e-4)
+    assert found["disturbed"] is False and found["reason"] is None
+
+
+def test_other_work_above_the_threshold_disturbs_the_record_and_says_how_much():
+    found = interference.summarize([usage(10, 14.0, 10.0)], 2)  # others: 4 of 20 CPU-s
+    assert found["disturbed"] is True
+    assert found["other_cpu_fraction"] == pytest.approx(0.2)
+    assert "20% of the 2 CPUs" in found["reason"]
+
+
+def test_steal_counts_toward_the_threshold():
+    assert interference.summarize([usage(10, 10.0, 10.0, steal=2.0)], 2)["disturbed"] is True
+
+
+def test_a_few_ticks_over_a_short_run_are_rounding_not_load():
+    found = interference.summarize([usage(1.0, 1.15, 1.0)], 2)  # 7.5%, but 0.15 CPU-s
+    assert found["disturbed"] is False
+
+
+def test_our_own_cpu_above_the_machine_total_is_rounding_never_negative_load():
+    assert usage(1, 1.98, 2.0).other_s == 0.0
+
+
+def test_no_measured_interval_means_no_interference_object():
+    assert interference.summarize([], 2) is None
+
+
+def test_the_busy_machine_warning_is_given_once(monkeypatch, capsys):
+    monkeypatch.setattr(collect, "_warned", [])
+    busy = interference.summarize([usage(10, 14.0, 10.0)], 2)
+    collect.warn_once(interference.summarize([usage(10, 10.0, 10.0)], 2))
+    collect.warn_once(busy)
+    collect.warn_once(busy)
+    out = capsys.readouterr().out
+    assert out.count("warning:") == 1 and "20% of the 2 CPUs" in out
+
+
+# --- pyperf's system check, parsed ---
+
+SYSTEM_SHOW = """Show the system configuration
+
+System state
+============
+
+CPU: use 2 logical CPUs: 0-1
+ASLR: Full randomization
+
+Advices
+=======
+
+Linux scheduler: Use isolcpus=<cpu list> kernel parameter to isolate CPUs
+
+Warnings
+========
+
+Turbo Boost (MSR): Failed to read MSR 0x1a0
+
+Run "python -m pyperf system tune" to tune the system configuration to run benchmarks
+"""
+
+
+def test_pyperf_system_show_is_kept_by_section():
+    assert provenance.parse_system_show(SYSTEM_SHOW) == {
+        "state": ["CPU: use 2 logical CPUs: 0-1", "ASLR: Full randomization"],
+        "advice": ["Linux scheduler: Use isolcpus=<cpu list> kernel parameter to isolate CPUs"],
+        "warnings": ["Turbo Boost (MSR): Failed to read MSR 0x1a0"],
+    }
+
