@@ -149,8 +149,11 @@ def claims_table(evaluations: list[Evaluation], used: dict[str, list[str]] | Non
     sections = []
     for finding in f.FINDINGS:
         include = render(finding, evaluations)
+        tests = "".join(f"- {e.machine}: {_STATUS[e.verdict.status]} ({e.verdict.condition})\n"
+                        for e in evaluations if e.finding is finding)
         sections.append(f"### {finding.name}\n\nThe claim (`inparallel/analysis/findings.py`): "
-                        f"{finding.check.__doc__ or ''}\n\n{include}")
+                        f"{finding.check.__doc__ or ''}\n\n{include}\nThe test, per machine:\n\n"
+                        f"{tests}")
     return "\n".join(lines) + "\n\n" + "\n".join(sections)
 
 
