@@ -219,3 +219,10 @@ def test_the_schema_is_a_valid_draft_2020_12_schema():
 
     Draft202012Validator.check_schema(validate.schema())
     assert validate.schema()["properties"]["schema_version"] == {"const": SCHEMA_VERSION}
+
+
+def test_the_fix_names_the_command_that_measures_again(tmp_path):
+    doc = edited(record(), (*ROW, "median"), -1.5)
+    doc["command"] = "invoke demo nogil --workers 1,2"
+    assert refused(put(tmp_path, doc)).endswith(
+        "(move it out of data/, or measure again: invoke demo nogil --workers 1,2)")

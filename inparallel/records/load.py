@@ -134,6 +134,9 @@ def parse(doc: Any, path: Path | str) -> Record:
         doc, migrated_from = migrate_v1(doc), 1
     found = validate.problem(doc)
     if found is not None:
+        command = doc.get("command") if isinstance(doc, dict) else None
+        if isinstance(command, str) and command.startswith("invoke ") and "\n" not in command:
+            raise InvalidRecord(path, found, f"move it out of data/, or measure again: {command}")
         raise InvalidRecord(path, found)
     return _record(doc, path, migrated_from)
 
