@@ -171,3 +171,11 @@ def test_if_the_fallback_fails_too_the_system_temp_folder_takes_it(tmp_path, mon
         store.write(RECORD)
     kept = tmp_path / "tmp" / "python-in-parallel-unsaved" / "nogil" / store.file_name(RECORD)
     assert str(kept) in str(caught.value) and json.loads(kept.read_text()) == RECORD
+
+
+def test_an_invalid_record_with_odd_values_is_still_kept(data_dir, unsaved):
+    broken = {**RECORD, "settings": {"limit": float("nan"), "where": Path("/x")}}
+    with pytest.raises(UserError, match=r"settings\.limit is nan, not a finite number"):
+        store.write(broken)
+    [kept] = _kept(unsaved)
+    assert '"limit": NaN' in kept.read_text() and _tree(data_dir) == {}

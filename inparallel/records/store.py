@@ -60,13 +60,17 @@ def problems(record: dict) -> list[str]:
     return [] if found is None else [found]
 
 
-def _write_new(document: Any, target: Path) -> None:
-    """Write ``target`` atomically: complete or absent, and never over an existing file."""
+def _write_new(document: Any, target: Path, strict: bool = True) -> None:
+    """Write ``target`` atomically: complete or absent, and never over an existing file.
+
+    ``strict=False`` keeps whatever an invalid record holds (NaN, odd types) for a bug report.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(document, out, indent=1, allow_nan=False)
+            json.dump(document, out, indent=1, allow_nan=not strict,
+                      default=None if strict else repr)
             out.write("\n")
             out.flush()
             os.fsync(out.fileno())
@@ -87,7 +91,7 @@ def _keep_elsewhere(document: Any, demo: str, name: str) -> Path:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
             target = target.with_name(f"{target.stem}.{stamp}.json")
         try:
-            _write_new(document, target)
+            _write_new(document, target, strict=False)
             return target
         except OSError as error:
             last = error
