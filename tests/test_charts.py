@@ -223,3 +223,45 @@ def test_findings_come_from_the_data(data: Path) -> None:
     assert f"{expected:.2f}" in big.finding.sentence(big.verdict)
     text = claims.render(big.finding, evaluations)
     assert "fixture-cpu_16cpu.json" in text and "fixture-cpu_2cpu.json" in text
+
+
+def _another_run(data: Path, stamp: str, free_at_two: float, disturbed: bool = False) -> Path:
+    """A later run of the 2-core nogil fixture (schema v2) with 3.14t at 2 threads changed."""
+    from inparallel.records.load import migrate_v1
+
+    source = data / "nogil" / "20260101T000000Z_fixture-cpu_2cpu.json"
+    doc = migrate_v1(json.loads(source.read_text()))
+    doc["started_at"] = doc["finished_at"] = f"2026-01-0{stamp[7]}T00:00:00Z"
+    doc["interference"] = {"wall_s": 10.0, "other_cpu_s": 9.0 if disturbed else 0.0,
+                           "steal_s": 0.0, "other_cpu_fraction": 0.45 if disturbed else 0.0,
+                           "disturbed": disturbed,
+                           "reason": "other processes used 45% of the CPUs" if disturbed else None}
+    for run in doc["runs"]:
+        for row in run["results"]:
+            if run["variant"] == "3.14t" and row["workers"] == 2:
+                row.update(median=free_at_two, values=[free_at_two], min=free_at_two,
+                           max=free_at_two, ci_low=None, ci_high=None)
+    target = data / "nogil" / f"{stamp}_fixture-cpu_2cpu.json"
+    target.write_text(json.dumps(doc))
+    return target
+
+
+def test_charts_and_findings_use_the_median_of_all_runs_and_leave_out_disturbed_ones(
+        data: Path, tmp_path: Path) -> None:
+    # Three calm runs at 2 threads on 3.14t: 1.2 s (fixture), 1.1 s and 1.6 s; median 1.2 s.
+    _another_run(data, "20260102T000000Z", 1.1)
+    _another_run(data, "20260103T000000Z", 1.6)
+    noisy = _another_run(data, "20260104T000000Z", 20.0, disturbed=True)
+    (result,) = [r for r in claims.evaluate(data) if r.finding.name == "nogil-threads-scale"
+                 and r.machine.endswith("2 CPUs")]
+    point = next(p for p in result.result.points
+                 if p.variant == "3.14t" and p.workers == 2)
+    assert (point.median, point.low, point.high, point.runs) == (1.2, 1.1, 1.6, 3)
+    # Speedup 2 * 1.1 / 1.2, drawn with the range the runs span (the disturbed one left out).
+    x = charts.TIMES
+    assert f"did 1.83{x} (1.38{x} to 2.00{x})" in result.finding.sentence(result.verdict)
+    mkdocs_hook.generate(data, tmp_path / "docs", tmp_path / "no-demos")
+    caption = (tmp_path / "docs" / "generated" / "results-nogil-scaling.md").read_text()
+    assert "Median of 3 runs" in caption
+    assert f"Left out: [`{noisy.name}`]" in caption
+    assert "disturbed: other processes used 45% of the CPUs" in caption
