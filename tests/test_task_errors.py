@@ -6,7 +6,6 @@ extra and an unwritable folder name their fix; INPARALLEL_DEBUG=1 shows the trac
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
+from inparallel import failures
 from inparallel.publish import mkdocs_hook
 
 FIXTURES = Path(__file__).parent / "fixtures" / "site" / "data"
@@ -145,18 +145,11 @@ def test_an_unwritable_docs_folder_is_one_line(tmp_path):
     assert "Not a directory (check the path, then run the same command again)" in line
 
 
-def _tasks_module():
-    spec = importlib.util.spec_from_file_location("tasks_under_test", REPO / "tasks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize(("name", "expected"), [
     ("hypothesis", "install the test extra: .venv/bin/pip install -e '.[test]'"),
     ("matplotlib.pyplot", "install the project's dependencies: .venv/bin/pip install -e '.'"),
     ("inparallel.nothing", None),  # a bug in this package: its traceback stays
 ])
 def test_each_missing_module_names_its_install_command(name, expected):
-    found = _tasks_module()._one_line(ModuleNotFoundError(f"No module named {name!r}", name=name))
+    found = failures._one_line(ModuleNotFoundError(f"No module named {name!r}", name=name))
     assert (found and found[0].split("; ", 1)[1]) == expected
