@@ -64,3 +64,11 @@ def idle(seconds):
 
     time.sleep(seconds)
     return seconds
+
+
+def spin(n):
+    """A task of fixed size for the throughput demo: ``n`` rounds of integer arithmetic."""
+    total = 0
+    for i in range(n):
+        total = (total + i * i) % 1_000_003
+    return total

@@ -78,6 +78,11 @@ REGISTRY: dict[str, DemoSpec] = {
         DemoSpec("io", "I/O-bound requests to a local server: where the GIL does not matter"),
         DemoSpec("contention", "Free-threading pitfalls: one shared object vs per-thread work"),
         DemoSpec("compat", "What works where: sub-interpreter imports, the GIL coming back"),
+        # throughput, shared_state (issue 9)
+        DemoSpec("throughput", "Warm pools: tasks per second from 0.1 ms to 100 ms tasks",
+                 timeout_s=900),
+        DemoSpec("shared_state", "One large read-only graph: time and memory per strategy",
+                 timeout_s=600),
     )
 }
 
