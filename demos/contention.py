@@ -3,8 +3,11 @@
 The same total work is split over the threads, so with real parallelism the time falls as
 threads are added. Without the GIL, threads that all update one dict, list or counter queue
 on its lock, and threads that all use one object fight over its reference count (every
-read from a thread that did not create it is an atomic update on one cache line). The fix
+use from a thread that did not create it is an atomic update of one shared count). The fix
 is the same every time: work on something of your own and merge once at the end.
+
+Each pair below computes the same answer, first the pitfall, then the fix; the
+``--8<--`` markers let the site show the two side by side.
 
     python3.14t demos/contention.py --workers 1,2
 """
@@ -13,8 +16,11 @@ import threading
 
 import harness
 
-# Operations in total, split over the threads.
-SIZES = {"full": 400_000, "stage": 200_000, "quick": 20_000}
+# Operations in total, split over the threads. Full size: about a tenth of a second or more
+# per timing on one core, long enough that starting the threads is lost in the noise and the
+# adaptive rule can bring the interval within a few per cent.
+SIZES = {"full": 2_000_000, "stage": 200_000, "quick": 20_000}
+TIME_CAP_S = 3.0  # per point in a full run: room for about ten values of the slowest pair
 
 
 def run_threads(work, workers):
@@ -32,8 +38,7 @@ def run_threads(work, workers):
     return results
 
 
-# Every pair below computes the same answer: first the pitfall, then the fix.
-
+# --8<-- [start:dict-shared]
 def dict_shared(ops, workers):
     totals = dict.fromkeys(range(workers), 0)
 
@@ -43,8 +48,10 @@ def dict_shared(ops, workers):
 
     run_threads(work, workers)
     return sum(totals.values())
+# --8<-- [end:dict-shared]
 
 
+# --8<-- [start:dict-local]
 def dict_local(ops, workers):
     totals = {}
 
@@ -56,19 +63,23 @@ def dict_local(ops, workers):
 
     run_threads(work, workers)
     return sum(totals.values())
+# --8<-- [end:dict-local]
 
 
+# --8<-- [start:list-shared]
 def list_shared(ops, workers):
     shared = []
 
     def work(t):
         for i in range(t, ops, workers):
-            shared.append(i)
+            shared.append(i)  # one list: every append takes its lock
 
     run_threads(work, workers)
     return sum(shared)
+# --8<-- [end:list-shared]
 
 
+# --8<-- [start:list-local]
 def list_local(ops, workers):
     def work(t):
         mine = []
@@ -78,10 +89,12 @@ def list_local(ops, workers):
 
     merged = []
     for part in run_threads(work, workers):
-        merged.extend(part)
+        merged.extend(part)  # merged once, after the threads
     return sum(merged)
+# --8<-- [end:list-local]
 
 
+# --8<-- [start:counter-shared]
 def counter_shared(ops, workers):
     lock, total = threading.Lock(), [0]
 
@@ -92,8 +105,10 @@ def counter_shared(ops, workers):
 
     run_threads(work, workers)
     return total[0]
+# --8<-- [end:counter-shared]
 
 
+# --8<-- [start:counter-local]
 def counter_local(ops, workers):
     lock, total = threading.Lock(), [0]
 
@@ -106,6 +121,7 @@ def counter_local(ops, workers):
 
     run_threads(work, workers)
     return total[0]
+# --8<-- [end:counter-local]
 
 
 class Scaler:
@@ -118,25 +134,35 @@ class Scaler:
         return x * self.factor
 
 
+# Made by the main thread at import, so every worker thread is a non-owner of its count.
+SCALER = Scaler(1)
+
+
+# --8<-- [start:refcount-shared]
 def refcount_shared(ops, workers):
-    scaler = Scaler(1)  # created here, so every worker thread is a non-owner
-
     def work(t):
-        return sum(scaler.scale(i) for i in range(t, ops, workers))
+        total = 0
+        for i in range(t, ops, workers):
+            total += SCALER.scale(i)  # each use: an atomic update of SCALER's one shared count
+        return total
 
     return sum(run_threads(work, workers))
+# --8<-- [end:refcount-shared]
 
 
+# --8<-- [start:refcount-local]
 def refcount_local(ops, workers):
-    scaler = Scaler(1)
-
     def work(t):
-        # Made by this thread, so its reference count is this thread's own. (Not with
-        # copy.copy: that fills a __dict__ and loses the fast inline-attribute path.)
-        mine = Scaler(scaler.factor)
-        return sum(mine.scale(i) for i in range(t, ops, workers))
+        # Made by this thread, so its reference count is this thread's own (not atomic).
+        # (Not copy.copy: that fills a __dict__ and loses the fast inline-attribute path.)
+        mine = Scaler(SCALER.factor)
+        total = 0
+        for i in range(t, ops, workers):
+            total += mine.scale(i)
+        return total
 
     return sum(run_threads(work, workers))
+# --8<-- [end:refcount-local]
 
 
 WORKLOADS = {
@@ -148,7 +174,7 @@ WORKLOADS = {
 
 
 def main(argv=None):
-    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=1.0)
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=TIME_CAP_S)
     out = harness.Output(args.json)
     expected = sum(range(args.size))  # every workload adds up 0 .. ops-1
     for workload, (shared, local) in WORKLOADS.items():

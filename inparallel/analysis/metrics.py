@@ -294,3 +294,67 @@ def max_workers(points: Iterable[PointLike]) -> PointLike | None:
     """The usable point with the most workers."""
     usable = [p for p in points if p.ok]
     return max(usable, key=lambda p: p.workers) if usable else None
+
+
+# --- contention: one shared object against per-thread work ---------------------------------------
+
+#: A difference counts as shown when it is at least this many times the noise of its points.
+SHOWN_FACTOR = 5.0
+
+
+@dataclass(frozen=True)
+class Contention:
+    """The shared and the per-thread version of one contention workload at ``workers`` threads.
+
+    ``noise`` is the widest half-width of the two points' 95% intervals (seconds); infinite
+    when a point has no interval, so that an effect is never called shown without one.
+    """
+
+    workload: str
+    workers: int
+    shared: Estimate
+    local: Estimate
+    noise: float
+
+    @property
+    def ratio(self) -> float:
+        """How many times as long the shared version took."""
+        return self.shared.value / self.local.value
+
+    @property
+    def difference(self) -> float:
+        """Shared minus per-thread time, in seconds (negative: sharing was faster)."""
+        return self.shared.value - self.local.value
+
+    @property
+    def shown(self) -> bool:
+        """True when the difference is at least ``SHOWN_FACTOR`` times the noise."""
+        return abs(self.difference) >= SHOWN_FACTOR * self.noise
+
+
+def half_width(point: PointLike) -> float:
+    """The wider half of a point's interval around its median; infinite without an interval."""
+    if point.median is None or point.low is None or point.high is None:
+        return float("inf")
+    return max(point.median - point.low, point.high - point.median, 0.0)
+
+
+def contention(result: ResultLike, variant: str, shared: str = "threads-shared",
+               local: str = "threads-local") -> dict[str, Contention]:
+    """Per workload of the contention demo on ``variant`` (no extra environment): the shared
+    and the per-thread version at the most threads both were measured with."""
+    found: dict[str, Contention] = {}
+    points = [p for p in result.select(variant=variant) if not p.env and p.ok]
+    for workload in dict.fromkeys(p.workload for p in points):
+        by = {(p.strategy, p.workers): p for p in points if p.workload == workload}
+        common = [n for (s, n) in by if s == shared and (local, n) in by]
+        if not common:
+            continue
+        n = max(common)
+        top, mine = by[(shared, n)], by[(local, n)]
+        top_e, mine_e = estimate(top), estimate(mine)
+        if top_e is None or mine_e is None or mine_e.value <= 0:
+            continue
+        found[workload] = Contention(workload, n, top_e, mine_e,
+                                     max(half_width(top), half_width(mine)))
+    return found
