@@ -18,6 +18,9 @@ BUILD_PACKAGES = (
     "libzstd-dev", "libgdbm-dev", "tk-dev",
 )
 TEST_PACKAGES = ("chromium", "fonts-noto-color-emoji", "poppler-utils", "nodejs")
+# The service demo's load generator (an external program the demo drives; its tests need it).
+SERVICE_PACKAGES = ("wrk",)
+TEST_PACKAGES += SERVICE_PACKAGES
 
 
 def missing_packages(packages: tuple[str, ...]) -> list[str]:

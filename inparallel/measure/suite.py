@@ -21,11 +21,12 @@ from pathlib import Path
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from inparallel.analysis import formatting
-from inparallel.build import catalog
+from inparallel.build import catalog, prerequisites
 from inparallel.build.discovery import discover_all
 from inparallel.console import console
 from inparallel.errors import UserError
 from inparallel.measure import collect, provenance
+from inparallel.measure import packages as pypi_packages
 from inparallel.measure.collect import Target
 from inparallel.measure.runner import demo_script
 from inparallel.paths import REPO
@@ -57,6 +58,10 @@ class DemoSpec:
     point_per_process: bool = False
     build_missing: bool = False
     live: bool = False
+    packages: tuple[str, ...] = ()  # Debian packages the demo drives (installed before it runs)
+    # Checks before any variant runs (the packages demo asks the package index); a failure
+    # is a UserError, and nothing is stored.
+    prepare: Callable[[], None] | None = None
 
 
 # The free-threaded builds again with their GIL switched back on, to separate the cost
@@ -78,11 +83,15 @@ REGISTRY: dict[str, DemoSpec] = {
         DemoSpec("io", "I/O-bound requests to a local server: where the GIL does not matter"),
         DemoSpec("contention", "Free-threading pitfalls: one shared object vs per-thread work"),
         DemoSpec("compat", "What works where: sub-interpreter imports, the GIL coming back"),
+        DemoSpec("packages", "Will my libraries work? Popular compiled packages, per variant",
+                 timeout_s=2400, prepare=pypi_packages.prepare),
         # throughput, shared_state (issue 9)
         DemoSpec("throughput", "Warm pools: tasks per second from 0.1 ms to 100 ms tasks",
                  timeout_s=900),
         DemoSpec("shared_state", "One large read-only graph: time and memory per strategy",
                  timeout_s=600),
+        DemoSpec("service", "I/O-bound services under load: every server model, driven by wrk",
+                 ("3.14", "3.14t"), timeout_s=600, packages=prerequisites.SERVICE_PACKAGES),
     )
 }
 
@@ -265,6 +274,9 @@ def run(options: DemoOptions, available: list | None = None, live: bool = True) 
     the record is the same either way.
     """
     spec = spec_for(options.name)
+    prerequisites.install_packages(spec.packages)
+    if spec.prepare is not None:
+        spec.prepare()
     targets = _targets(spec, available)
     if available is None:
         collect.warn_if_busy()

@@ -1,0 +1,228 @@
+"""I/O-bound services under load: an HTTP service in each server model, driven by wrk.
+
+Each request waits on a slow local upstream (``--upstream-ms``) and then does a fixed amount
+of pure-Python CPU work (``--cpu-ms``, calibrated on this interpreter before the servers
+start). ``wrk`` holds a fixed number of connections open (``--workers``: 16, 64, 256) for a
+few seconds per point, on loopback only. The server models (demos/service_server.py):
+threads, asyncio, processes-prefork and subinterpreters (3.14+), the last two with one worker
+per usable core. Per point the demo records requests per second, p50 and p99 latency,
+errors and time-outs, the server's memory (PSS of its processes, sampled halfway through)
+and the CPU that wrk itself used: load generator, upstream and service share the cores.
+
+    python3.14t demos/service.py --workers 16,64 --cpu-ms 0,2
+
+Every server and the upstream run in process groups of their own, on ports the kernel
+picks; they are killed when their point ends or the demo stops (Ctrl-C included), and they
+exit by themselves when the demo dies (they watch their standard input).
+"""
+
+import argparse
+import contextlib
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import harness
+import loadgen
+from service_server import MODELS, work
+
+HERE = Path(__file__).resolve().parent
+SIZES = {"full": 3, "stage": 1, "quick": 1}  # seconds of load per point
+CPU_MS = {"full": (0, 0.5, 2, 5), "stage": (0, 2), "quick": (0, 2)}
+CONNECTIONS = (16, 64, 256)
+# What one point measures: workload name, unit, key of loadgen's measurement.
+METRICS = (("throughput", "req/s", "requests_per_s"), ("latency-p50", "s", "p50_s"),
+           ("latency-p99", "s", "p99_s"), ("errors", "requests", "errors"),
+           ("timeouts", "requests", "timeouts"), ("server-pss", "bytes", "pss_bytes"),
+           ("loadgen-cpu", "cores", "loadgen_cores"))
+
+
+def _cpu_list(text):
+    one = harness.bounded(0, 1000, float)
+    try:
+        values = tuple(one(part) for part in text.split(","))
+    except argparse.ArgumentTypeError as error:
+        raise argparse.ArgumentTypeError(f"takes milliseconds such as 0,0.5,2 ({error})") from None
+    return values
+
+
+def _models(text):
+    names = tuple(text.split(","))
+    unknown = [name for name in names if name not in MODELS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"{unknown[0]!r} is not a server model; choose from {','.join(MODELS)}")
+    return names
+
+
+EXTRA = [
+    (("--upstream-ms",), {"type": harness.bounded(0, 10_000, float), "default": 10.0,
+                          "help": "the upstream's delay per request (default 10)"}),
+    (("--cpu-ms",), {"type": _cpu_list, "default": None,
+                     "help": "Python CPU work per request, ms (default 0,0.5,2,5)"}),
+    (("--models",), {"type": _models, "default": MODELS,
+                     "help": f"server models to run (default {','.join(MODELS)})"}),
+    (("--seconds",), {"type": harness.bounded(1, 600), "default": None,
+                      "help": "seconds of load per point (default 3; 1 with --quick)"}),
+    (("--crash-after",), {"type": harness.bounded(0), "default": 0,
+                          "help": argparse.SUPPRESS}),  # the tests' crashing server
+]
+
+
+def calibrate():
+    """Iterations of ``work`` per millisecond of CPU on this interpreter (best of five)."""
+    n = 20_000
+    best = min(_timed(work, n) for _ in range(5))
+    return n / (best * 1000)
+
+
+def _timed(fn, n):
+    start = time.perf_counter()
+    fn(n)
+    return time.perf_counter() - start
+
+
+def _environment():
+    env = dict(os.environ)
+    # Sub-interpreters import service_server by name; run directly, demos/ is not on their path.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))
+    return env
+
+
+@contextlib.contextmanager
+def child(*args):
+    """A server process in a process group of its own: yields (process, port); kills it all.
+
+    Its stdin is a pipe we hold: if this process dies without reaching ``finally``, the
+    child sees end of file and kills its own group (demos/upstream.py: exit_with_parent).
+    """
+    process = subprocess.Popen([sys.executable, *map(str, args)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, env=_environment(), process_group=0)
+    try:
+        port = process.stdout.readline().strip()
+        if not port.isdigit():
+            raise RuntimeError(f"{Path(args[0]).name} did not start (exit code "
+                               f"{process.wait()}; see its error above)")
+        yield process, int(port)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        process.stdin.close()
+        process.stdout.close()
+
+
+def group_pss(pgid):
+    """Proportional set size (bytes) of every process in group ``pgid``, from /proc."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) != pgid:
+                continue
+            for line in (entry / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile, or not readable: not ours
+    return total
+
+
+def probe(port, iterations):
+    """One request outside the load: is the answer right (upstream's n*n, then the work)?"""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", f"/{iterations}")
+        body = connection.getresponse().read()
+    finally:
+        connection.close()
+    return body == b"%d %d" % (iterations * iterations, work(iterations))
+
+
+def params(args, cpu_ms, workers):
+    return {"cpu_ms": cpu_ms, "upstream_ms": args.upstream_ms, "seconds": args.seconds,
+            "server_workers": workers}
+
+
+def emit_point(out, model, connections, found, point_params, correct):
+    for workload, unit, key in METRICS:
+        out.emit(harness.row(workload, model, connections, [found[key]], unit=unit,
+                             correct=correct, params=point_params))
+
+
+def emit_failed(out, model, connections, point_params, error=None, reason=None):
+    for workload, unit, _key in METRICS:
+        if reason:
+            out.emit(harness.unavailable(workload, model, connections, reason, point_params, unit))
+        else:
+            out.emit(harness.row(workload, model, connections, [], unit=unit,
+                                 params=point_params, error=error))
+
+
+def availability(model):
+    """Why ``model`` cannot run on this interpreter, or None."""
+    if model == "subinterpreters" and sys.version_info < (3, 14):
+        return "needs concurrent.interpreters (3.14+)"
+    return loadgen.missing()
+
+
+def serve_model(out, args, model, upstream_port, per_ms):
+    """Start one server model, load it at every point, emit the rows, stop it."""
+    workers = 1 if model in ("threads", "asyncio") else harness.cores()
+    points = [(cpu_ms, c) for cpu_ms in args.cpu_ms for c in args.workers]
+    reason = availability(model)
+    if reason:
+        for cpu_ms, connections in points:
+            emit_failed(out, model, connections, params(args, cpu_ms, workers), reason=reason)
+        return
+    extra = ["--crash-after", args.crash_after] if args.crash_after else []
+    error = None
+    with contextlib.ExitStack() as stack:
+        try:
+            server, port = stack.enter_context(child(
+                HERE / "service_server.py", model, upstream_port, "--workers", workers, *extra))
+        except RuntimeError as failed:
+            error = str(failed)
+        for cpu_ms, connections in points:
+            point_params = params(args, cpu_ms, workers)
+            if error:  # the server is gone: the rest of its points are errors, not waits
+                emit_failed(out, model, connections, point_params, error=error)
+                continue
+            iterations = round(cpu_ms * per_ms)
+            try:
+                found, pss = loadgen.run(f"http://127.0.0.1:{port}/{iterations}", connections,
+                                         args.seconds, lambda: group_pss(server.pid))
+                correct = found["status_errors"] == 0 and probe(port, iterations)
+            except (OSError, RuntimeError, http.client.HTTPException) as failed:
+                found, correct = None, harness.failure(failed)
+            if server.poll() is not None:
+                error = f"the server exited with code {server.returncode} during the run"
+            elif found is None:
+                error = correct
+            if error:
+                emit_failed(out, model, connections, point_params, error=error)
+                continue
+            emit_point(out, model, connections, {**found, "pss_bytes": pss}, point_params,
+                       correct)
+
+
+def main(argv=None):
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, EXTRA, CONNECTIONS)
+    args.seconds = args.seconds or args.size
+    args.cpu_ms = args.cpu_ms or CPU_MS[args.mode]
+    out = harness.Output(args.json)
+    per_ms = calibrate()
+    with child(HERE / "upstream.py", args.upstream_ms) as (_upstream, upstream_port):
+        for model in args.models:
+            serve_model(out, args, model, upstream_port, per_ms)
+    out.finish()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""The service demo: every server model answers wrk correctly, crashes become error rows,
+no server or upstream outlives the demo, and bad options are one line.
+
+One ``invoke demo service --quick --workers 16,64`` run covers the demo's variants (3.14 and
+3.14t: 1 s of load per point); the tests judge each variant's rows. No test looks at a rate
+or a latency: whether a model scales is for the full run on a quiet machine.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from demo_checks import check_stored, located, record_fixture, run_of
+
+DEMOS = REPO / "demos"
+sys.path.insert(0, str(DEMOS))
+import loadgen  # noqa: E402  (demos/ is not a package: the demo's own module, stdlib only)
+
+MODELS = ("threads", "asyncio", "processes-prefork", "subinterpreters")
+METRICS = ("throughput", "latency-p50", "latency-p99", "errors", "timeouts", "server-pss",
+           "loadgen-cpu")
+SERVICE_VARIANTS = ("3.14", "3.14t")
+needs_wrk = pytest.mark.skipif(shutil.which("wrk") is None,
+                               reason="wrk is not installed (invoke test installs it)")
+
+
+def service_variants():
+    return [pytest.param(name, marks=pytest.mark.skipif(
+        located()[name].status == "missing", reason=f"{name} is not built (invoke build {name})"))
+        for name in SERVICE_VARIANTS]
+
+
+record = record_fixture("service", "--workers", "16,64")
+
+
+@pytest.mark.build
+def test_the_stored_record_is_schema_valid_with_full_provenance(record):
+    check_stored(record, "service")
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("variant", service_variants())
+def test_every_server_model_answers_every_request_correctly_under_wrk(record, variant):
+    run = run_of(record, variant)
+    seen = sorted((r["workload"], r["strategy"], r["workers"], r["params"]["cpu_ms"])
+                  for r in run["results"])
+    assert seen == sorted((w, m, c, ms) for w in METRICS for m in MODELS for c in (16, 64)
+                          for ms in (0, 2))  # each point once, every metric, none missing
+    for row in run["results"]:
+        where = f"{variant} {row['workload']} {row['strategy']} x{row['workers']}"
+        assert row["available"], f"{where}: {row['reason']}"  # 3.14+: every model runs
+        assert row["correct"] is True, where  # no non-2xx reply, and a probe got the right body
+        assert row["error"] is None and len(row["values"]) == 1, where
+        if row["workload"] in ("throughput", "server-pss"):
+            assert row["median"] > 0, where
+        if row["workload"] in ("errors", "timeouts"):
+            assert row["median"] == 0, where  # a second of load must not lose a request
+    assert run["gil_enabled_at_end"] is not run["interpreter"]["free_threaded_build"]
+
+
+def demo(python, *args):
+    """The service demo under ``python`` in a session of its own, as the harness starts it."""
+    return subprocess.Popen(
+        [str(python), str(DEMOS / "service.py"), "--json", *args], cwd=DEMOS,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env={**os.environ, "PYTHONPATH": str(DEMOS)})
+
+
+def session_members(sid):
+    """Processes (not zombies) whose session is ``sid``: the demo's servers, if any outlived it."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:  # after the command name: state, ppid, pgrp, session, ...
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[3]) == sid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def gone_within(sid, seconds):
+    deadline = time.monotonic() + seconds
+    while session_members(sid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return session_members(sid)
+
+
+def python_314():
+    found = located()["3.14"]
+    if found.status == "missing":
+        pytest.skip("3.14 is not built (invoke build 3.14)")
+    return found.executable
+
+
+@pytest.mark.build
+@needs_wrk
+def test_a_server_that_crashes_mid_run_is_an_error_row_and_the_demo_goes_on():
+    process = demo(python_314(), "--quick", "--models", "threads", "--workers", "16",
+                   "--cpu-ms", "0,2", "--crash-after", "40")
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr[-2000:]
+    rows = [json.loads(line) for line in stdout.splitlines()]
+    assert rows[-1]["type"] == "interpreter"  # the demo finished, no hang
+    rows = rows[:-1]
+    assert len(rows) == 2 * len(METRICS)  # both points, every metric: none dropped
+    for row in rows:
+        assert row["values"] == [] and "exited with code 3" in row["error"], row
+    assert gone_within(process.pid, 5) == []
+
+
+@pytest.mark.build
+@needs_wrk
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
+def test_no_server_or_upstream_outlives_the_demo_however_it_ends(how):
+    process = demo(python_314(), "--quick", "--workers", "16", "--cpu-ms", "0")
+    first = process.stdout.readline()  # a row: upstream and the first server are running
+    assert json.loads(first)["type"] == "row", first
+    assert len(session_members(process.pid)) >= 3  # demo, upstream, server (and wrk)
+    os.kill(process.pid, how)  # the demo alone, as Ctrl-C or an OOM kill would hit it
+    process.communicate(timeout=30)
+    assert gone_within(process.pid, 10) == []
+
+
+@pytest.mark.build
+@needs_wrk
+def test_a_finished_run_leaves_no_process_behind():
+    process = demo(python_314(), "--quick", "--models", "processes-prefork,subinterpreters",
+                   "--workers", "16", "--cpu-ms", "0")
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr[-2000:]
+    assert session_members(process.pid) == []  # at once: the demo stopped them itself
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--cpu-ms", "-1"], "--cpu-ms"),
+    (["--cpu-ms", "two"], "--cpu-ms"),
+    (["--models", "threads,fibers"], "'fibers' is not a server model"),
+    (["--workers", "0"], "--workers"),
+    (["--upstream-ms", "x"], "--upstream-ms"),
+    (["--seconds", "0"], "--seconds"),
+])
+def test_a_bad_option_is_one_line_naming_it(args, says):
+    done = subprocess.run([sys.executable, str(DEMOS / "service.py"), *args], cwd=DEMOS,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert says in done.stderr and "Traceback" not in done.stderr
+
+
+REPORT = ('Running 1s test @ http://127.0.0.1:1/0\n  2 threads and 16 connections\n'
+          '{"requests": 500, "duration_us": 2000000, "connect": 1, "read": 2, "write": 3, '
+          '"status": 4, "timeout": 5, "p50_us": 1500, "p99_us": 25000}\n')
+
+
+def test_wrk_report_becomes_rates_seconds_and_error_counts():
+    found = loadgen.parse(REPORT, wall_s=2.0, cpu_s=0.5)
+    assert found["requests_per_s"] == 250
+    assert found["p50_s"] == 0.0015 and found["p99_s"] == 0.025
+    assert found["errors"] == 1 + 2 + 3 + 4 and found["status_errors"] == 4
+    assert found["timeouts"] == 5
+    assert found["loadgen_cores"] == 0.25
+
+
+def test_wrk_without_a_report_is_an_error_naming_its_last_line():
+    with pytest.raises(RuntimeError, match="unable to connect"):
+        loadgen.parse("unable to connect to 127.0.0.1:1 Connection refused\n", 1.0, 0.1)
+
+
+@pytest.mark.parametrize("connections", [1, 2, 256])
+def test_wrk_never_gets_more_threads_than_connections(connections):
+    cmd = loadgen.command("http://127.0.0.1:1/0", connections, 3)
+    threads = int(next(a for a in cmd if a.startswith("-t"))[2:])
+    assert 1 <= threads <= connections and f"-c{connections}" in cmd and "--latency" in cmd
