@@ -98,6 +98,18 @@ def bench(c, quick=False):
     suite.bench(quick)
 
 
+@task(help={"variants": "comma-separated: some of 3.13,3.13t,3.14,3.14t,3.15,3.15t (default all)",
+            "benchmarks": "comma-separated pyperformance benchmarks of the pinned subset",
+            "mode": "pyperf's fast (default, about 25 minutes on 2 cores) or rigorous"})
+@_friendly
+def suite(c, variants="", benchmarks="", mode="fast"):
+    """The single-thread cost on pyperformance: GIL vs free-threaded builds, into data/."""
+    from inparallel.measure import pyperformance_suite
+
+    # Every option is checked before anything runs.
+    pyperformance_suite.run(pyperformance_suite.parse_options(variants, benchmarks, mode))
+
+
 @task(help={"deck": "the slides to rehearse (default: slides/talk.md)",
             "dry_run": "check the deck, the slots and the fallback charts; run no demo"})
 @_friendly

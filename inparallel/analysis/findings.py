@@ -152,6 +152,28 @@ def ft_single_thread_cost(result: m.ResultLike) -> Verdict:
                       f"largest cost {fmt.percent(costs[worst].value)} ({worst}) > 0")
 
 
+def suite_single_thread_cost(result: m.ResultLike) -> Verdict:
+    """On the pyperformance suite, the free-threaded build is slower on one thread than its GIL
+    build (geometric mean over the benchmarks), by an amount that varies per benchmark."""
+    gil, free = m.focus_pair(result)
+    costs = {b: c[free] for b, c in m.suite_table(result).items() if free in c}
+    mean = m.suite_cost(result, free or "")
+    if mean is None or not costs:
+        return Verdict.no_data("needs the pyperformance suite on a free-threaded and its GIL build")
+    best, worst = (f(costs, key=lambda b: costs[b].value) for f in (min, max))
+    labels = sorted({lab for c in m.suite_table(result).values() for lab in c},
+                    key=m.version_key)
+    others = [f"{lab} {fmt.percent(c.value)}" for lab in labels if lab != free
+              and (c := m.suite_cost(result, lab)) is not None]
+    numbers = {"free": free, "gil": gil or m.gil_base(free or ""), "count": str(len(costs)),
+               "mean": fmt.ranged(mean, fmt.percent),
+               "low": fmt.percent(costs[best].value), "best": best,
+               "high": fmt.percent(costs[worst].value), "worst": worst,
+               "others": "; ".join(others) or "none measured"}
+    return Verdict.of(mean.value > 0, numbers,
+                      f"geometric mean {fmt.percent(mean.value)} > 0 over {len(costs)} benchmarks")
+
+
 def ft_cost_fell(result: m.ResultLike) -> Verdict:
     """3.14t costs less on one thread than 3.13t did, on every workload."""
     old, new = _costs(result, "3.13t"), _costs(result, "3.14t")
@@ -362,7 +384,13 @@ FINDINGS: tuple[Finding, ...] = (
         "{objects_x}, than on numeric work, {numeric_x}.",
         cpu_objects_scale_less),
     Finding(
-        "ft-single-thread-cost", "overhead",
+        "ft-single-thread-cost", "pyperformance",
+        "On {count} results of the pyperformance suite, {free} took {mean} more time than {gil} "
+        "on one thread (geometric mean), from {low} on {best} to {high} on {worst}; the suite's "
+        "geometric mean for the other free-threaded runs: {others}.",
+        suite_single_thread_cost),
+    Finding(
+        "ft-workload-cost", "overhead",
         "On one thread, {free} took {high} more time than {gil} on {worst}, the costliest "
         "workload measured; on each workload: {costs}.",
         ft_single_thread_cost),

@@ -11,6 +11,8 @@ high over a low), so that a chart can draw it and a finding can say how sure it 
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -358,3 +360,38 @@ def contention(result: ResultLike, variant: str, shared: str = "threads-shared",
         found[workload] = Contention(workload, n, top_e, mine_e,
                                      max(half_width(top), half_width(mine)))
     return found
+
+
+# --- the single-thread cost on the standard suite (pyperformance) ------------------------------
+
+
+def geometric_mean(ratios: Sequence[Estimate]) -> Estimate | None:
+    """The geometric mean of positive ratios (value, low and high each), as pyperformance
+    summarises a suite; None when there are none or one is not positive."""
+    if not ratios or any(r.low <= 0 for r in ratios):
+        return None
+
+    def mean_of(values: Iterable[float]) -> float:
+        return math.exp(statistics.fmean(math.log(v) for v in values))
+
+    return Estimate(mean_of(r.value for r in ratios), mean_of(r.low for r in ratios),
+                    mean_of(r.high for r in ratios))
+
+
+def suite_table(result: ResultLike) -> dict[str, dict[str, Estimate]]:
+    """Per benchmark, per free-threaded series (``3.14t``, ``3.14t PYTHON_GIL=1``): its time
+    against the GIL build of its version, as a fraction (+0.05 = 5 % slower)."""
+    table: dict[str, dict[str, Estimate]] = {}
+    for (label, benchmark), cost in single_thread_cost(result).items():
+        table.setdefault(benchmark, {})[label] = cost
+    return table
+
+
+def suite_cost(result: ResultLike, label: str) -> Estimate | None:
+    """The suite's single-thread cost of one free-threaded series: the geometric mean of its
+    per-benchmark time ratios to the GIL build, minus one (+0.05 = 5 % slower)."""
+    ratios = [Estimate(c.value + 1, c.low + 1, c.high + 1)
+              for costs in suite_table(result).values() for lab, c in costs.items()
+              if lab == label]
+    mean = geometric_mean(ratios)
+    return None if mean is None else Estimate(mean.value - 1, mean.low - 1, mean.high - 1)

@@ -257,6 +257,39 @@ def draw_overhead(ax: Axes, data: Any, theme: style.Theme) -> str | None:
             else f"{newest} costs {low} on one thread")
 
 
+def draw_suite(ax: Axes, data: Any, theme: style.Theme) -> str | None:
+    """The pyperformance suite: each free-threaded build's single-thread time against its GIL
+    build per benchmark, and the geometric mean on top (the ``PYTHON_GIL=1`` runs are in the
+    finding, not here: six series on twenty rows would not read)."""
+    table = m.suite_table(data)
+    labels = sorted({lab for costs in table.values() for lab in costs if " " not in lab},
+                    key=version_key)
+    means = {lab: m.suite_cost(data, lab) for lab in labels}
+    labels = [lab for lab in labels if means[lab] is not None]
+    if not labels:
+        return None
+    rows = ["geometric mean", *sorted(table)]
+    colours = dict(zip(labels, style.CYCLE[1:], strict=False))
+    height = 0.8 / len(labels)
+    ax.figure.set_figheight(max(4.5, 0.32 * len(rows) * max(1, len(labels) / 2)))
+    for i, label in enumerate(labels):
+        values = [means[label], *(table[b].get(label) for b in rows[1:])]
+        ys = [r + (i - (len(labels) - 1) / 2) * height for r in range(len(rows))]
+        shown = [(y, v) for y, v in zip(ys, values, strict=True) if v is not None]
+        ax.barh([y for y, _ in shown], [v.value * 100 for _, v in shown], height=height,
+                color=colours[label], label=label,
+                xerr=[[(v.value - v.low) * 100 for _, v in shown],
+                      [(v.high - v.value) * 100 for _, v in shown]],
+                error_kw={"ecolor": style.ink(theme, "muted"), "capsize": 2})
+    ax.set_yticks(range(len(rows)), rows)
+    ax.invert_yaxis()
+    ax.axvline(0, color=style.ink(theme, "muted"), linewidth=1)
+    ax.set_xlabel("single-thread time vs GIL build (%)")
+    ax.legend(loc="lower right")
+    newest = labels[-1]
+    return f"pyperformance: {newest} costs {fmt.percent(means[newest].value)} (geometric mean)"
+
+
 def _per_strategy_drawer(unit_label: str, values_of: Callable[[Any, str, str], dict[str, Value]],
                          value_label: Callable[[float], str], log: bool, what: str,
                          workloads_of: Callable[[Any], list[str]]) -> Drawer:
@@ -492,6 +525,8 @@ CHARTS: tuple[Chart, ...] = (
     Chart("io", "io", "I/O-bound work per strategy", _io),
     Chart("contention", "contention", "Shared objects under many threads", draw_contention),
     Chart("compat", "compat", "Module availability per variant", draw_compat),
+    Chart("suite", "pyperformance", "Single-thread cost on the pyperformance suite",
+          draw_suite),
 )
 
 
