@@ -364,6 +364,98 @@ def extension_reenables_gil(result: m.ResultLike) -> Verdict:
                       f"declared: GIL stays off {stays_off}")
 
 
+# --- throughput with warm pools, large shared state (issue 9) ------------------------------------
+
+#: The strategies of the throughput demo that have workers, in the order sentences list them.
+POOLS = ("threads", "subinterpreters-pool", "subinterpreters-queue", "processes-fork",
+         "processes-forkserver", "processes-spawn")
+
+
+def _break_even_text(point: m.BreakEven | None) -> str | None:
+    if point is None:
+        return None
+    if point.kind == "always":
+        return "ahead at every size"
+    if point.kind == "never":
+        return "behind at every size"
+    return f"about {fmt.seconds(point.seconds or 0)}"
+
+
+def _stream_ok(result: m.ResultLike, variant: str) -> list[str]:
+    """Stream rows of ``variant`` whose answers were wrong (the check's failure cases)."""
+    return [f"{p.strategy} size {p.params.get('size')}" for p in
+            result.select(variant=variant, workload="stream") if p.correct is False]
+
+
+def throughput_break_even(result: m.ResultLike) -> Verdict:
+    """For each strategy, the task duration below which its warm pool loses to sequential."""
+    gil, free = m.focus_pair(result)
+    numbers: dict[str, str] = {}
+    wrong: list[str] = []
+    for key, variant in (("gil", gil), ("free", free)):
+        curves = m.stream_speedups(result, variant or "")
+        listed = [f"{s} {text}" for s in POOLS
+                  if (text := _break_even_text(m.break_even(curves.get(s, {}))))]
+        if not listed:
+            return Verdict.no_data("needs stream rows of a GIL and a free-threaded build")
+        numbers[key], numbers[f"{key}_breaks"] = variant or "", "; ".join(listed)
+        wrong += _stream_ok(result, variant or "")
+    points = result.select(workload="stream", strategy="threads", variant=free)
+    numbers["n"] = str(max((p.workers for p in points), default=0))
+    return Verdict.of(not wrong, numbers, "every stream answer correct "
+                      f"(wrong: {', '.join(wrong) or 'none'})")
+
+
+def throughput_steady_speedup(result: m.ResultLike) -> Verdict:
+    """Steady-state speedup over sequential at the largest task size, per strategy."""
+    gil, free = m.focus_pair(result)
+    numbers: dict[str, str] = {}
+    wrong: list[str] = []
+    for key, variant in (("gil", gil), ("free", free)):
+        curves = m.stream_speedups(result, variant or "")
+        tops = {s: curves[s][max(curves[s])] for s in POOLS if curves.get(s)}
+        if not tops:
+            return Verdict.no_data("needs stream rows of a GIL and a free-threaded build")
+        numbers[key] = variant or ""
+        numbers[f"{key}_x"] = ", ".join(f"{s} {fmt.times(v.value)}" for s, v in tops.items())
+        numbers["task"] = fmt.seconds(max(max(c) for c in curves.values()))
+        wrong += _stream_ok(result, variant or "")
+    points = result.select(workload="stream", strategy="threads", variant=free)
+    numbers["n"] = str(max((p.workers for p in points), default=0))
+    return Verdict.of(not wrong, numbers, "every stream answer correct "
+                      f"(wrong: {', '.join(wrong) or 'none'})")
+
+
+def shared_state_threads(result: m.ResultLike) -> Verdict:
+    """How free-threaded threads compare with the other ways of sharing one large graph."""
+    _, free = m.focus_pair(result)
+    found = m.shared_state(result, free or "")
+    others = {s: v for s, v in found.items() if s not in ("sequential", "threads")
+              and "pss" in v and "first-answer" in v}
+    threads = found.get("threads", {})
+    if "pss" not in threads or "first-answer" not in threads or not others:
+        return Verdict.no_data("needs the shared_state demo's threads and another strategy "
+                               "on a free-threaded build")
+    lightest = min(others, key=lambda s: others[s]["pss"].value)
+    quickest = min(others, key=lambda s: others[s]["first-answer"].value)
+    points = result.select(variant=free, strategy="threads", workload="pss")
+    wrong = [p.strategy for p in result.select(variant=free) if p.correct is False]
+    numbers = {
+        "free": free or "", "n": str(max((p.workers for p in points), default=0)),
+        "graph": fmt.size(float(points[0].params.get("graph_bytes", 0))) if points else "?",
+        "threads_pss": fmt.size(threads["pss"].value),
+        "threads_first": fmt.seconds(threads["first-answer"].value),
+        "lightest": lightest, "lightest_pss": fmt.size(others[lightest]["pss"].value),
+        "mem_x": fmt.times(others[lightest]["pss"].value / threads["pss"].value),
+        "quickest": quickest,
+        "quickest_first": fmt.seconds(others[quickest]["first-answer"].value),
+        "first_x": fmt.times(others[quickest]["first-answer"].value
+                             / threads["first-answer"].value),
+    }
+    return Verdict.of(not wrong, numbers,
+                      f"every strategy's answers correct (wrong: {', '.join(wrong) or 'none'})")
+
+
 # --- the registry --------------------------------------------------------------------------------
 
 FINDINGS: tuple[Finding, ...] = (
@@ -451,6 +543,24 @@ FINDINGS: tuple[Finding, ...] = (
         "turned the GIL back on, with a warning; one that declares `Py_MOD_GIL_NOT_USED` left "
         "it off.",
         extension_reenables_gil),
+    Finding(
+        "throughput-break-even", "throughput",
+        "With warm pools of {n} workers, the task duration (on one core) below which each "
+        "strategy's steady-state throughput fell under sequential's: on {gil}, {gil_breaks}; "
+        "on {free}, {free_breaks}.",
+        throughput_break_even),
+    Finding(
+        "throughput-steady-speedup", "throughput",
+        "Steady-state throughput of warm pools of {n} workers against sequential, with tasks "
+        "of {task}: on {gil}, {gil_x}; on {free}, {free_x}.",
+        throughput_steady_speedup),
+    Finding(
+        "shared-state-threads", "shared_state",
+        "Answering queries against one graph of {graph} on {free} with {n} workers, threads "
+        "held {threads_pss} in all (PSS) and gave a first answer after {threads_first}. The "
+        "lightest other way, {lightest}, held {lightest_pss} ({mem_x} as much); the quickest "
+        "other to a first answer, {quickest}, took {quickest_first} ({first_x} as long).",
+        shared_state_threads),
 )
 
 

@@ -362,6 +362,93 @@ def contention(result: ResultLike, variant: str, shared: str = "threads-shared",
     return found
 
 
+# --- throughput with warm pools (demos/throughput.py) --------------------------------------------
+
+
+def task_seconds(result: ResultLike, variant: str) -> dict[int, float]:
+    """Seconds one task of each size takes on one core: the sequential stream's median time
+    over its number of tasks, per task size (rounds of work) on ``variant``."""
+    found = {}
+    for point in result.select(variant=variant, workload="stream", strategy="sequential"):
+        tasks, size = point.params.get("tasks"), point.params.get("size")
+        if not point.env and point.ok and isinstance(tasks, int) and tasks > 0:
+            found[int(size)] = float(point.median) / tasks
+    return dict(sorted(found.items()))
+
+
+def stream_speedups(result: ResultLike, variant: str) -> dict[str, dict[float, Estimate]]:
+    """Steady-state throughput (tasks per second) of each strategy's warm pool against the
+    sequential stream, per task duration (seconds on one core), on ``variant``."""
+    durations = task_seconds(result, variant)
+    base = {int(p.params["size"]): p for p in result.select(
+        variant=variant, workload="stream", strategy="sequential") if not p.env and p.ok}
+    curves: dict[str, dict[float, Estimate]] = {}
+    for point in result.select(variant=variant, workload="stream"):
+        size = point.params.get("size")
+        if point.env or point.strategy == "sequential" or size not in base or not point.ok:
+            continue
+        mine, theirs = throughput(point), throughput(base[size])
+        if mine is not None and theirs is not None and (value := ratio(mine, theirs)):
+            curves.setdefault(point.strategy, {})[durations[int(size)]] = value
+    return {s: dict(sorted(c.items())) for s, c in curves.items()}
+
+
+def stream_rates(result: ResultLike, variant: str) -> dict[str, dict[float, Estimate]]:
+    """Tasks per second of every strategy (sequential included), per task duration."""
+    durations = task_seconds(result, variant)
+    curves: dict[str, dict[float, Estimate]] = {}
+    for point in result.select(variant=variant, workload="stream"):
+        size = point.params.get("size")
+        if not point.env and point.ok and size in durations and (rate := throughput(point)):
+            curves.setdefault(point.strategy, {})[durations[int(size)]] = rate
+    return {s: dict(sorted(c.items())) for s, c in curves.items()}
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """Where a strategy starts to beat sequential: ``seconds`` (the task duration at which
+    its speedup crosses 1, interpolated on log scales between the two sizes around it), or
+    ``kind`` 'always' (ahead at every size measured) or 'never' (behind at every size)."""
+
+    kind: str  # "between", "always" or "never"
+    seconds: float | None = None
+
+
+def break_even(curve: Mapping[float, Estimate]) -> BreakEven | None:
+    """The task duration below which ``curve`` (speedup per task duration) falls under 1.
+
+    The crossing above which the strategy stays ahead: the largest size where it is behind,
+    and the next size, bracket it.
+    """
+    if not curve:
+        return None
+    sizes = sorted(curve)
+    behind = [s for s in sizes if curve[s].value < 1]
+    if not behind:
+        return BreakEven("always")
+    last = behind[-1]
+    if last == sizes[-1]:
+        return BreakEven("never")
+    after = sizes[sizes.index(last) + 1]
+    low, high = math.log(curve[last].value), math.log(curve[after].value)
+    share = -low / (high - low)  # where log(speedup) crosses 0 between the two sizes
+    return BreakEven("between", math.exp(math.log(last) + share * math.log(after / last)))
+
+
+# --- large shared state (demos/shared_state.py) --------------------------------------------------
+
+
+def shared_state(result: ResultLike, variant: str) -> dict[str, dict[str, Estimate]]:
+    """Per strategy on ``variant``: its ``first-answer`` and ``queries`` seconds and its
+    ``pss`` and ``pss-growth`` bytes (a strategy that failed or gave a wrong answer is left out)."""
+    found: dict[str, dict[str, Estimate]] = {}
+    for point in result.select(variant=variant):
+        if not point.env and getattr(point, "correct", None) is not False and (
+                value := estimate(point)):
+            found.setdefault(point.strategy, {})[point.workload] = value
+    return found
+
+
 # --- the single-thread cost on the standard suite (pyperformance) ------------------------------
 
 

@@ -79,6 +79,13 @@ def _label(strategy: str) -> str:
         "processes-fork": "fork",
         "processes-forkserver": "forkserver",
         "processes-spawn": "spawn",
+        "subinterpreters-queue": "interp. queue",
+        "processes-forkserver-rebuild": "forkserver\nrebuild",
+        "processes-spawn-rebuild": "spawn\nrebuild",
+        "processes-spawn-pickle": "spawn\npickle",
+        "processes-spawn-packed": "spawn\npacked",
+        "subinterpreters-rebuild": "sub-interp.\nrebuild",
+        "subinterpreters-packed": "sub-interp.\npacked",
     }.get(strategy, strategy)
 
 
@@ -511,6 +518,52 @@ _memory = _per_strategy_drawer("memory each further worker adds (MiB)", _memory_
 _io = _per_strategy_drawer("requests per second (higher is better)", _io_rate,
                            lambda v: f"{v:.0f}/s", False, "Requests per second", _workloads)
 
+def _throughput_drawer(free: bool) -> Drawer:
+    """Warm pools: throughput against sequential per task duration (log-log), one line per
+    strategy, on the focus free-threaded build (``free``) or the focus GIL build."""
+
+    def draw(ax: Axes, data: Any, theme: style.Theme) -> str | None:
+        variant = m.focus_pair(data)[1 if free else 0]
+        curves = m.stream_speedups(data, variant or "")
+        if not curves:
+            return None
+        colours = _strategy_colours(list(curves))
+        for strategy, curve in curves.items():
+            _line(ax, curve, marker="o", color=colours[strategy], label=_label(strategy))
+        ax.axhline(1, color=style.ink(theme, "muted"), linestyle="--", linewidth=1.8, zorder=1)
+        ax.annotate("sequential", (0, 1), xycoords=("axes fraction", "data"), xytext=(4, 3),
+                    textcoords="offset points", va="bottom", ha="left", fontsize=12,
+                    color=style.ink(theme, "muted"))
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.seconds(v)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}{TIMES}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.set_xlabel("task duration on one core (log scale)")
+        ax.set_ylabel("tasks per second against sequential")
+        ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
+        workers = max((p.workers for p in data.select(variant=variant, workload="stream")),
+                      default=1)
+        return f"Warm pools of {workers} workers on {variant}: small tasks cost overhead"
+
+    return draw
+
+
+def _shared_state_values(scale: float) -> Callable[[Any, str, str], dict[str, Value]]:
+    def values(data: Any, variant: str, workload: str) -> dict[str, Value]:
+        return {s: v[workload].scaled(scale) for s, v in m.shared_state(data, variant).items()
+                if workload in v}
+    return values
+
+
+_shared_memory = _per_strategy_drawer(
+    "total PSS of all processes (MiB)", _shared_state_values(1 / 2**20),
+    lambda v: fmt.size(v * 2**20), False, "One large graph, memory", lambda data: ["pss"])
+_shared_first = _per_strategy_drawer(
+    "time to the first answer (ms, log scale)", _shared_state_values(1e3),
+    lambda v: f"{v:.3g} ms", True, "One large graph, first answer",
+    lambda data: ["first-answer"])
+
 CHARTS: tuple[Chart, ...] = (
     Chart("nogil-scaling", "nogil", "Throughput speedup against threads, 3.14 vs 3.14t",
           draw_nogil_scaling),
@@ -527,6 +580,14 @@ CHARTS: tuple[Chart, ...] = (
     Chart("compat", "compat", "Module availability per variant", draw_compat),
     Chart("suite", "pyperformance", "Single-thread cost on the pyperformance suite",
           draw_suite),
+    Chart("throughput", "throughput", "Warm-pool throughput against task duration, "
+          "free-threaded build", _throughput_drawer(free=True)),
+    Chart("throughput-gil", "throughput", "Warm-pool throughput against task duration, "
+          "GIL build", _throughput_drawer(free=False)),
+    Chart("shared-state-memory", "shared_state", "Total memory per way of sharing one graph",
+          _shared_memory),
+    Chart("shared-state-first", "shared_state", "Time to the first answer per way of sharing "
+          "one graph", _shared_first),
 )
 
 
