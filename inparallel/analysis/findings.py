@@ -381,49 +381,58 @@ def _break_even_text(point: m.BreakEven | None) -> str | None:
     return f"about {fmt.seconds(point.seconds or 0)}"
 
 
-def _stream_ok(result: m.ResultLike, variant: str) -> list[str]:
-    """Stream rows of ``variant`` whose answers were wrong (the check's failure cases)."""
-    return [f"{p.strategy} size {p.params.get('size')}" for p in
-            result.select(variant=variant, workload="stream") if p.correct is False]
+Curves = dict[str, dict[float, m.Estimate]]
+
+
+def _focus_streams(result: m.ResultLike
+                   ) -> tuple[dict[str, tuple[str, Curves]], dict[str, str], list[str]] | None:
+    """The stream speedup curves of the focus GIL and free-threaded builds (``gil``, ``free``),
+    the numbers every throughput sentence names, and the stream rows with wrong answers; None
+    when a build has no stream rows."""
+    gil, free = m.focus_pair(result)
+    found = {}
+    for key, variant in (("gil", gil or ""), ("free", free or "")):
+        curves = m.stream_speedups(result, variant)
+        if not curves:
+            return None
+        found[key] = (variant, curves)
+    points = result.select(workload="stream", strategy="threads", variant=free)
+    numbers = {"gil": gil or "", "free": free or "",
+               "n": str(max((p.workers for p in points), default=0))}
+    wrong = [f"{p.label} {p.strategy} size {p.params.get('size')}" for p in
+             result.select(workload="stream") if p.correct is False]
+    return found, numbers, wrong
+
+
+def _all_right(numbers: dict[str, str], wrong: list[str]) -> Verdict:
+    return Verdict.of(not wrong, numbers,
+                      f"every stream answer correct (wrong: {', '.join(wrong) or 'none'})")
 
 
 def throughput_break_even(result: m.ResultLike) -> Verdict:
     """For each strategy, the task duration below which its warm pool loses to sequential."""
-    gil, free = m.focus_pair(result)
-    numbers: dict[str, str] = {}
-    wrong: list[str] = []
-    for key, variant in (("gil", gil), ("free", free)):
-        curves = m.stream_speedups(result, variant or "")
-        listed = [f"{s} {text}" for s in POOLS
-                  if (text := _break_even_text(m.break_even(curves.get(s, {}))))]
-        if not listed:
-            return Verdict.no_data("needs stream rows of a GIL and a free-threaded build")
-        numbers[key], numbers[f"{key}_breaks"] = variant or "", "; ".join(listed)
-        wrong += _stream_ok(result, variant or "")
-    points = result.select(workload="stream", strategy="threads", variant=free)
-    numbers["n"] = str(max((p.workers for p in points), default=0))
-    return Verdict.of(not wrong, numbers, "every stream answer correct "
-                      f"(wrong: {', '.join(wrong) or 'none'})")
+    focus = _focus_streams(result)
+    if focus is None:
+        return Verdict.no_data("needs stream rows of a GIL and a free-threaded build")
+    found, numbers, wrong = focus
+    for key, (_, curves) in found.items():
+        numbers[f"{key}_breaks"] = "; ".join(
+            f"{s} {text}" for s in POOLS
+            if (text := _break_even_text(m.break_even(curves.get(s, {})))))
+    return _all_right(numbers, wrong)
 
 
 def throughput_steady_speedup(result: m.ResultLike) -> Verdict:
     """Steady-state speedup over sequential at the largest task size, per strategy."""
-    gil, free = m.focus_pair(result)
-    numbers: dict[str, str] = {}
-    wrong: list[str] = []
-    for key, variant in (("gil", gil), ("free", free)):
-        curves = m.stream_speedups(result, variant or "")
+    focus = _focus_streams(result)
+    if focus is None:
+        return Verdict.no_data("needs stream rows of a GIL and a free-threaded build")
+    found, numbers, wrong = focus
+    for key, (_, curves) in found.items():
         tops = {s: curves[s][max(curves[s])] for s in POOLS if curves.get(s)}
-        if not tops:
-            return Verdict.no_data("needs stream rows of a GIL and a free-threaded build")
-        numbers[key] = variant or ""
         numbers[f"{key}_x"] = ", ".join(f"{s} {fmt.times(v.value)}" for s, v in tops.items())
         numbers["task"] = fmt.seconds(max(max(c) for c in curves.values()))
-        wrong += _stream_ok(result, variant or "")
-    points = result.select(workload="stream", strategy="threads", variant=free)
-    numbers["n"] = str(max((p.workers for p in points), default=0))
-    return Verdict.of(not wrong, numbers, "every stream answer correct "
-                      f"(wrong: {', '.join(wrong) or 'none'})")
+    return _all_right(numbers, wrong)
 
 
 def shared_state_threads(result: m.ResultLike) -> Verdict:
