@@ -171,3 +171,18 @@ def test_every_workload_adds_up_with_and_without_sharing(record, variant):
 def test_free_threaded_builds_ran_the_threads_without_the_gil(record, variant):
     run = run_of(record, variant)
     assert run["gil_enabled_at_end"] is not run["interpreter"]["free_threaded_build"]
+
+
+def test_the_stage_keeps_its_short_cap_and_the_full_run_its_long_one(monkeypatch):
+    seen = {}
+
+    def compare(candidates, args):
+        seen["args"] = args
+        raise SystemExit(0)  # only the options are under test, nothing is timed
+
+    monkeypatch.setattr(contention.harness, "compare", compare)
+    for argv, cap in ((["--stage"], contention.STAGE_TIME_CAP_S), ([], contention.TIME_CAP_S),
+                      (["--stage", "--time-cap", "2"], 2.0)):
+        with pytest.raises(SystemExit):
+            contention.main(argv)
+        assert seen["args"].time_cap == cap, argv

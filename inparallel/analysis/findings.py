@@ -486,9 +486,9 @@ FINDINGS: tuple[Finding, ...] = (
         cpu_objects_scale_less),
     Finding(
         "ft-single-thread-cost", "pyperformance",
-        "On {count} results of the pyperformance suite, {free} took {mean} more time than {gil} "
-        "on one thread (geometric mean), from {low} on {best} to {high} on {worst}; the suite's "
-        "geometric mean for the other free-threaded runs: {others}.",
+        "On {count} results of the pyperformance suite, one thread on {free} against {gil}: "
+        "{mean} time (geometric mean), from {low} on {best} to {high} on {worst}; the "
+        "geometric mean of the other free-threaded runs: {others}.",
         suite_single_thread_cost),
     Finding(
         "ft-workload-cost", "overhead",
