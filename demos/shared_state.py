@@ -37,7 +37,7 @@ from memory import process_tree
 STRATEGIES = ("sequential", "threads", "processes-fork", "processes-forkserver-rebuild",
               "processes-spawn-rebuild", "processes-spawn-pickle", "processes-spawn-packed",
               "subinterpreters-rebuild", "subinterpreters-packed")
-SIZES = {"full": {"nodes": 400_000, "degree": 8, "queries_per_worker": 60_000},
+SIZES = {"full": {"nodes": 400_000, "degree": 8, "queries_per_worker": 30_000},
          "stage": {"nodes": 150_000, "degree": 8, "queries_per_worker": 20_000},
          "quick": {"nodes": 2_000, "degree": 4, "queries_per_worker": 300}}
 REPEATS = {"full": 3, "stage": 1, "quick": 1}  # fresh processes per point: memory barely varies

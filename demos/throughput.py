@@ -22,7 +22,7 @@ from workloads import spin
 
 # Rounds of spin() per task: from about 0.1 ms to 100 ms on one core of the 2-core machine.
 SIZES = {"full": {"tasks": [1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000],
-                  "per_worker": 2_000_000},
+                  "per_worker": 1_000_000},
          "stage": {"tasks": [1_000, 10_000, 100_000], "per_worker": 500_000},
          "quick": {"tasks": [300, 3_000], "per_worker": 12_000}}
 COLD_REPEATS = {"full": 5, "stage": 3, "quick": 2}
