@@ -14,10 +14,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import REPO
 from demo_checks import check_stored, located, record_fixture, run_of
+
+from inparallel.analysis import findings
+from inparallel.analysis import metrics as m
 
 DEMOS = REPO / "demos"
 sys.path.insert(0, str(DEMOS))
@@ -181,3 +185,69 @@ def test_wrk_never_gets_more_threads_than_connections(connections):
     cmd = loadgen.command("http://127.0.0.1:1/0", connections, 3)
     threads = int(next(a for a in cmd if a.startswith("-t"))[2:])
     assert 1 <= threads <= connections and f"-c{connections}" in cmd and "--latency" in cmd
+
+
+# --- the metrics and the findings, on synthetic points ------------------------------------------
+
+
+class Points:
+    """The part of a MachineResult the service metrics read: points and select()."""
+
+    def __init__(self, rates, p99=None):
+        """``rates``: {(variant, strategy): {cpu_ms: requests per second}} at 256 connections."""
+        self.points = [
+            SimpleNamespace(variant=v, strategy=s, workload="throughput", workers=256, env={},
+                            ok=True, median=rate, low=rate, high=rate, params={"cpu_ms": ms})
+            for (v, s), curve in rates.items() for ms, rate in curve.items()]
+        for (v, s), curve in (p99 or {}).items():
+            self.points += [SimpleNamespace(
+                variant=v, strategy=s, workload="latency-p99", workers=n, env={}, ok=True,
+                median=t, low=t, high=t, params={"cpu_ms": 2.0}) for n, t in curve.items()]
+
+    def select(self, **match):
+        return [p for p in self.points if all(getattr(p, k) == v for k, v in match.items())]
+
+
+ONE_CORE = {0: 9000, 0.5: 1700, 2: 480, 5: 190}  # 0.85, 0.96, 0.95 of a core
+TWO_CORES = {0: 9000, 0.5: 3000, 2: 900, 5: 360}  # up to 1.8 cores
+
+
+def synthetic(**overrides):
+    rates = {("3.14", "threads"): ONE_CORE, ("3.14", "asyncio"): ONE_CORE,
+             ("3.14", "processes-prefork"): TWO_CORES, ("3.14", "subinterpreters"): TWO_CORES,
+             ("3.14t", "threads"): TWO_CORES}
+    rates.update({tuple(k.split("/")): v for k, v in overrides.items()})
+    return Points(rates)
+
+
+def test_saturation_is_the_least_cpu_cost_that_keeps_most_of_a_core_busy():
+    def curve(rates):
+        return {ms: m.Estimate(r, r, r) for ms, r in rates.items()}
+
+    assert m.saturation(curve({0.0: 9000, 0.5: 1700, 2.0: 480}))[0] == 0.5  # 0.85 of a core
+    assert m.saturation(curve({0.0: 9000, 0.5: 1000, 2.0: 300})) is None  # 0.5, 0.6: not yet
+    assert m.work_cores(m.Estimate(400, 300, 500), 5).value == 2.0
+
+
+def test_the_one_core_finding_names_where_asyncio_and_threads_filled_a_core():
+    verdict = findings.finding("service-one-core-ceiling").check(synthetic())
+    assert verdict.status == "holds"
+    assert verdict.numbers["asyncio_knee"] == "500 µs" and verdict.numbers["conns"] == "256"
+    slow = synthetic(**{"3.14/asyncio": {0: 9000, 2: 300, 5: 120}})  # never 0.8 of a core
+    assert findings.finding("service-one-core-ceiling").check(slow).status == "fails"
+
+
+def test_the_multicore_finding_fails_when_a_parallel_model_does_not_pull_ahead():
+    check = findings.finding("service-multicore-scales").check
+    verdict = check(synthetic())
+    assert verdict.status == "holds" and verdict.numbers["cpu"] == "5 ms"
+    assert verdict.numbers["prefork"] == "360/s" and verdict.numbers["best_cores"] == "1.80"
+    assert check(synthetic(**{"3.14t/threads": ONE_CORE})).status == "fails"
+    assert check(Points({("3.14", "asyncio"): ONE_CORE})).status == "no-data"
+
+
+def test_the_p99_curve_runs_over_connections_at_one_cpu_cost():
+    result = Points({}, {("3.14", "asyncio"): {256: 0.9, 16: 0.1, 64: 0.3}})
+    curve = m.service_by_connections(result, "3.14", "asyncio", 2.0)
+    assert list(curve) == [16, 64, 256] and curve[64].value == 0.3
+    assert m.service_by_connections(result, "3.14", "asyncio", 5.0) == {}

@@ -482,3 +482,72 @@ def suite_cost(result: ResultLike, label: str) -> Estimate | None:
               if lab == label]
     mean = geometric_mean(ratios)
     return None if mean is None else Estimate(mean.value - 1, mean.low - 1, mean.high - 1)
+
+
+# --- service: an HTTP service per server model, driven by wrk ---------------------------------
+
+#: A model's Python work has filled one core once it keeps this share of a core busy: from there
+#: on a model that runs Python on one core at a time (asyncio, GIL threads) cannot serve more.
+SATURATED = 0.8
+#: The server models that run Python on one core at a time, on a GIL build.
+ONE_CORE_MODELS = ("asyncio", "threads")
+#: And those that can use several: what the service findings compare with the two above.
+MULTI_CORE_MODELS = ("processes-prefork", "subinterpreters")
+
+
+def service_points(result: ResultLike, variant: str, strategy: str, workload: str
+                   ) -> list[PointLike]:
+    """The usable points of one server model and metric on ``variant`` (no extra environment)."""
+    return [p for p in result.select(variant=variant, strategy=strategy, workload=workload)
+            if not p.env and p.ok]
+
+
+def service_connections(result: ResultLike, variant: str) -> int | None:
+    """The most connections measured on ``variant``: the load the throughput claims use."""
+    points = [p for p in result.select(variant=variant, workload="throughput") if not p.env]
+    return max((p.workers for p in points), default=None)
+
+
+def service_curve(result: ResultLike, variant: str, strategy: str,
+                  connections: int | None = None, workload: str = "throughput"
+                  ) -> dict[float, Estimate]:
+    """CPU per request (ms) -> the metric at ``connections`` (default: the most measured)."""
+    connections = connections or service_connections(result, variant)
+    curve = {float(p.params["cpu_ms"]): estimate(p)
+             for p in service_points(result, variant, strategy, workload)
+             if p.workers == connections}
+    return {ms: curve[ms] for ms in sorted(curve) if curve[ms] is not None}
+
+
+def service_by_connections(result: ResultLike, variant: str, strategy: str, cpu_ms: float,
+                           workload: str = "latency-p99") -> dict[int, Estimate]:
+    """Connections -> the metric (p99 latency by default) at ``cpu_ms`` of work per request."""
+    curve = {p.workers: estimate(p) for p in service_points(result, variant, strategy, workload)
+             if float(p.params["cpu_ms"]) == cpu_ms}
+    return {n: curve[n] for n in sorted(curve) if curve[n] is not None}
+
+
+def work_cores(rate: Estimate, cpu_ms: float) -> Estimate:
+    """Cores kept busy by the requests' Python work: requests per second x CPU per request."""
+    return rate.scaled(cpu_ms / 1000)
+
+
+def saturation(curve: Mapping[float, Estimate]) -> tuple[float, Estimate] | None:
+    """The least CPU per request at which the Python work kept SATURATED of a core busy, with
+    the cores it kept busy there; None if it never did."""
+    for cpu_ms, rate in sorted(curve.items()):
+        cores = work_cores(rate, cpu_ms)
+        if cpu_ms > 0 and cores.value >= SATURATED:
+            return cpu_ms, cores
+    return None
+
+
+def service_series(result: ResultLike) -> list[tuple[str, str]]:
+    """(variant, strategy) the service charts draw: every model on the focus GIL build, and
+    threads on the focus free-threaded build (the one model the build changes)."""
+    gil, free = focus_pair(result)
+    series = [(gil, s) for s in dict.fromkeys(p.strategy for p in result.select(variant=gil))
+              if gil is not None]
+    if free is not None and result.select(variant=free, strategy="threads"):
+        series.append((free, "threads"))
+    return series

@@ -564,6 +564,66 @@ _shared_first = _per_strategy_drawer(
     lambda v: f"{v:.3g} ms", True, "One large graph, first answer",
     lambda data: ["first-answer"])
 
+def _service_label(variant: str, strategy: str) -> str:
+    return f"{_label(strategy)} ({variant})"
+
+
+def _service_lines(ax: Axes, data: Any, curve_of: Callable[[str, str], dict[float, Estimate]],
+                   scale: float = 1.0) -> bool:
+    """One line per server model on the focus GIL build, plus threads on the free build."""
+    series = m.service_series(data)
+    colours = _strategy_colours([f"{v} {s}" for v, s in series])
+    drawn = False
+    for variant, strategy in series:
+        curve = {x: e.scaled(scale) for x, e in curve_of(variant, strategy).items()}
+        if curve:
+            _line(ax, curve, marker="o", color=colours[f"{variant} {strategy}"],
+                  linestyle="--" if m.is_free_threaded(variant) else "-",
+                  label=_service_label(variant, strategy))
+            drawn = True
+    return drawn
+
+
+def draw_service_throughput(ax: Axes, data: Any, theme: style.Theme) -> str | None:
+    """Requests per second against the Python work per request, one line per server model."""
+    gil, _ = m.focus_pair(data)
+    connections = m.service_connections(data, gil or "")
+    if not _service_lines(ax, data, lambda v, s: m.service_curve(data, v, s, connections)):
+        return None
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("Python CPU work per request (ms)")
+    ax.set_ylabel("requests per second (log scale)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
+    return f"Throughput per server model under wrk, {connections} connections"
+
+
+#: The CPU per request the p99 chart shows: the middle of the demo's range, where the one-core
+#: models are busy but not yet swamped.
+P99_CPU_MS = 2.0
+
+
+def draw_service_p99(ax: Axes, data: Any, theme: style.Theme) -> str | None:
+    """p99 latency against the number of connections, one line per server model."""
+    measured = {float(p.params["cpu_ms"]) for p in data.select(workload="latency-p99")}
+    if not measured:
+        return None
+    cpu_ms = min(measured, key=lambda ms: abs(ms - P99_CPU_MS))
+    if not _service_lines(ax, data, lambda v, s: m.service_by_connections(data, v, s, cpu_ms),
+                          scale=1e3):
+        return None
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("connections held open by wrk (log scale)")
+    ax.set_ylabel("p99 latency (ms, log scale)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
+    return f"p99 latency against load, {cpu_ms:g} ms of Python work per request"
+
+
 CHARTS: tuple[Chart, ...] = (
     Chart("nogil-scaling", "nogil", "Throughput speedup against threads, 3.14 vs 3.14t",
           draw_nogil_scaling),
@@ -588,6 +648,10 @@ CHARTS: tuple[Chart, ...] = (
           _shared_memory),
     Chart("shared-state-first", "shared_state", "Time to the first answer per way of sharing "
           "one graph", _shared_first),
+    Chart("service-throughput", "service", "Requests per second against Python work per "
+          "request, per server model", draw_service_throughput),
+    Chart("service-p99", "service", "p99 latency against connections, per server model",
+          draw_service_p99),
 )
 
 
