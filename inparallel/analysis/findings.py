@@ -467,6 +467,65 @@ def shared_state_threads(result: m.ResultLike) -> Verdict:
 
 # --- the registry --------------------------------------------------------------------------------
 
+def _rate(rate: m.Estimate) -> str:
+    return f"{rate.value:.0f}/s"
+
+
+def _cpu(cpu_ms: float) -> str:
+    return fmt.seconds(cpu_ms / 1000)
+
+
+def service_one_core_ceiling(result: m.ResultLike) -> Verdict:
+    """On a GIL build, asyncio's and the threads' Python work fills one core and stops there."""
+    gil, _ = m.focus_pair(result)
+    if gil is None:
+        return Verdict.no_data("needs the service demo on a GIL build")
+    knees = {s: m.saturation(m.service_curve(result, gil, s)) for s in m.ONE_CORE_MODELS}
+    curves = [m.service_curve(result, gil, s) for s in m.ONE_CORE_MODELS]
+    if not all(len(c) >= 2 for c in curves):
+        return Verdict.no_data(f"needs asyncio and threads at two or more CPU costs on {gil}")
+    numbers = {"gil": gil, "conns": str(m.service_connections(result, gil))}
+    for name, knee in (("asyncio", knees["asyncio"]), ("threads", knees["threads"])):
+        numbers[f"{name}_knee"] = _cpu(knee[0]) if knee else "never"
+        numbers[f"{name}_cores"] = fmt.ranged(knee[1], lambda v: f"{v:.2f}") if knee else "-"
+    return Verdict.of(all(knees.values()), numbers,
+                      f"asyncio and threads on {gil} each keep >= {m.SATURATED:g} of a core "
+                      f"busy at some CPU cost: asyncio {numbers['asyncio_knee']}, threads "
+                      f"{numbers['threads_knee']}")
+
+
+#: A model "kept scaling" beyond the one-core models when it served this many times as much.
+BEYOND = 1.2
+
+
+def service_multicore_scales(result: m.ResultLike) -> Verdict:
+    """At the most CPU per request, the multi-core models out-serve asyncio and GIL threads."""
+    gil, free = m.focus_pair(result)
+    if gil is None or free is None:
+        return Verdict.no_data("needs the service demo on a GIL and a free-threaded build")
+    rates = {s: m.service_curve(result, gil, s) for s in (*m.ONE_CORE_MODELS,
+                                                           *m.MULTI_CORE_MODELS)}
+    rates["free-threads"] = m.service_curve(result, free, "threads")
+    common = set.intersection(*(set(c) for c in rates.values()))
+    if not common or max(common) <= 0:
+        return Verdict.no_data("needs every server model at the same CPU cost above zero")
+    cpu_ms = max(common)
+    at = {s: c[cpu_ms] for s, c in rates.items()}
+    ceiling = max(at[s].value for s in m.ONE_CORE_MODELS)
+    multi = ("processes-prefork", "subinterpreters", "free-threads")
+    best = max(multi, key=lambda s: at[s].value)
+    numbers = {"gil": gil, "free": free, "cpu": _cpu(cpu_ms),
+               "conns": str(m.service_connections(result, gil)),
+               "prefork": _rate(at["processes-prefork"]), "sub": _rate(at["subinterpreters"]),
+               "free_threads": _rate(at["free-threads"]), "asyncio": _rate(at["asyncio"]),
+               "threads": _rate(at["threads"]),
+               "best_cores": f"{m.work_cores(at[best], cpu_ms).value:.2f}"}
+    behind = [s for s in multi if at[s].value < BEYOND * ceiling]
+    return Verdict.of(not behind, numbers,
+                      f"each of {', '.join(multi)} >= {BEYOND:g} x {ceiling:.0f}/s (the better "
+                      f"of asyncio and threads); not: {', '.join(behind) or '-'}")
+
+
 FINDINGS: tuple[Finding, ...] = (
     Finding(
         "nogil-threads-scale", "nogil",
@@ -570,6 +629,20 @@ FINDINGS: tuple[Finding, ...] = (
         "lightest other way, {lightest}, held {lightest_pss} ({mem_x} as much); the quickest "
         "other to a first answer, {quickest}, took {quickest_first} ({first_x} as long).",
         shared_state_threads),
+    Finding(
+        "service-one-core-ceiling", "service",
+        "On {gil} with {conns} connections, the Python work of asyncio filled one core "
+        "({asyncio_cores} of a core) from {asyncio_knee} of CPU per request, and that of the "
+        "threads ({threads_cores}) from {threads_knee}: beyond that, a heavier request means "
+        "fewer requests per second, and more connections only wait longer.",
+        service_one_core_ceiling),
+    Finding(
+        "service-multicore-scales", "service",
+        "At {cpu} of CPU per request and {conns} connections, pre-forked processes served "
+        "{prefork}, sub-interpreters {sub} and threads on {free} {free_threads}, against "
+        "{asyncio} for asyncio and {threads} for threads on {gil}; the best kept {best_cores} "
+        "cores busy with Python work, on a machine whose cores wrk and the upstream share.",
+        service_multicore_scales),
 )
 
 
