@@ -465,6 +465,43 @@ def shared_state_threads(result: m.ResultLike) -> Verdict:
                       f"every strategy's answers correct (wrong: {', '.join(wrong) or 'none'})")
 
 
+def _unexplained(result: m.ResultLike, variant: str, workload: str, verdict: bool,
+                 key: str) -> list[str]:
+    """Packages whose ``workload`` check on ``variant`` said ``verdict`` without ``params[key]``
+    (the warning or the error that should come with it)."""
+    return sorted(p.params["package"] for p in result.select(variant=variant, workload=workload)
+                  if p.ok and bool(p.median) is verdict and not p.params.get(key))
+
+
+def packages_keep_gil_off(result: m.ResultLike) -> Verdict:
+    """How many packages keep the GIL off after their import; each that does not, warned."""
+    _, free = m.focus_pair(result)
+    gil_after = m.package_verdicts(result, free, "gil-after-import") if free else {}
+    if free is None or not gil_after:
+        return Verdict.no_data("needs the packages demo on a free-threaded build")
+    back = sorted(name for name, on in gil_after.items() if on)
+    silent = _unexplained(result, free, "gil-after-import", True, "warning")
+    numbers = {"free": free, "k": str(len(gil_after) - len(back)), "n": str(len(gil_after)),
+               "back": ", ".join(back) or "none"}
+    return Verdict.of(not silent, numbers,
+                      "every package that turned the GIL back on warned "
+                      f"(silent: {silent or 'none'})")
+
+
+def packages_in_subinterpreters(result: m.ResultLike) -> Verdict:
+    """How many packages import in an isolated sub-interpreter; each refusal has its error."""
+    gil, _ = m.focus_pair(result)
+    verdicts = m.package_verdicts(result, gil, "subinterpreter-import") if gil else {}
+    if gil is None or not verdicts:
+        return Verdict.no_data("needs the packages demo on a GIL build")
+    refused = sorted(name for name, ok in verdicts.items() if not ok)
+    unexplained = _unexplained(result, gil, "subinterpreter-import", False, "message")
+    numbers = {"gil": gil, "k": str(len(verdicts) - len(refused)), "n": str(len(verdicts)),
+               "refused": ", ".join(refused) or "none"}
+    return Verdict.of(not unexplained, numbers,
+                      f"every refusal recorded its ImportError (without: {unexplained or 'none'})")
+
+
 # --- the registry --------------------------------------------------------------------------------
 
 def _rate(rate: m.Estimate) -> str:
@@ -643,6 +680,16 @@ FINDINGS: tuple[Finding, ...] = (
         "{asyncio} for asyncio and {threads} for threads on {gil}; the best kept {best_cores} "
         "cores busy with Python work, on a machine whose cores wrk and the upstream share.",
         service_multicore_scales),
+    Finding(
+        "packages-gil-stays-off", "packages",
+        "On {free}, {k} of {n} popular packages with compiled code kept the GIL off after "
+        "their import; it came back, with a warning, for: {back}.",
+        packages_keep_gil_off),
+    Finding(
+        "packages-subinterpreters", "packages",
+        "On {gil}, {k} of {n} popular packages with compiled code imported in an isolated "
+        "sub-interpreter; refused: {refused}.",
+        packages_in_subinterpreters),
 )
 
 

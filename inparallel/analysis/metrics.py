@@ -551,3 +551,29 @@ def service_series(result: ResultLike) -> list[tuple[str, str]]:
     if free is not None and result.select(variant=free, strategy="threads"):
         series.append((free, "threads"))
     return series
+
+
+# --- packages (the packages demo) ----------------------------------------------------------------
+
+
+def package_verdicts(result: ResultLike, variant: str, workload: str) -> dict[str, bool]:
+    """Package -> the yes/no of one of its checks on ``variant`` (a ``bool`` row, 1 is yes),
+    run without an extra environment; packages whose check did not run are left out."""
+    return {p.params["package"]: bool(p.median)
+            for p in result.select(variant=variant, workload=workload)
+            if p.ok and not p.env and "package" in p.params}
+
+
+def package_speedups(result: ResultLike, variant: str) -> dict[str, tuple[int, Estimate]]:
+    """Package -> (threads, throughput speedup of its representative call over one thread) at
+    the most threads measured on ``variant``; only calls that gave the correct answers."""
+    by_package: dict[str, list[Any]] = {}
+    for point in result.select(variant=variant, workload="call", strategy="threads"):
+        if not point.env and point.correct is not False:
+            by_package.setdefault(point.params.get("package", ""), []).append(point)
+    found = {}
+    for package, points in by_package.items():
+        top = at_most_workers(speedups(points))
+        if top is not None and top[0] > 1:
+            found[package] = top
+    return found

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from inparallel.analysis.results import evidence_path
-from inparallel.publish import charts, claims, diagrams
+from inparallel.publish import charts, claims, diagrams, packages_page
 from inparallel.records.load import load_demo
 
 if TYPE_CHECKING:  # MkDocs is a docs extra; the charts task must run without it
@@ -192,6 +192,7 @@ def generate(data_dir: Path, docs_dir: Path, demos_dir: Path | None = None
     demos = demos_dir if demos_dir is not None else data_dir.parent / "demos"
     snippets.update(write_code_snippets(demos, docs_dir))
     snippets["data-files"] = _data_files(data_dir)
+    snippets["packages-matrix"] = packages_page.matrix(data_dir)
     for name, text in snippets.items():
         _write(out_dir / f"{name}.md", text.rstrip("\n") + "\n")
     manifest = charts.manifest(drawn, data_dir.parent)

@@ -1,0 +1,255 @@
+"""Will my libraries work? Popular compiled packages on this interpreter, measured.
+
+For each package of the pinned list (inparallel/measure/packages.toml), in a throwaway
+virtual environment of this interpreter:
+
+1. install: a binary wheel for this interpreter's ABI, else a source build within a time
+   cap (the failure's reason is kept: a missing Rust toolchain, a missing C library);
+2. import in a fresh process; on a free-threaded build, whether the GIL is still off
+   afterwards (an extension that does not declare Py_MOD_GIL_NOT_USED turns it back on,
+   with a RuntimeWarning);
+3. import in an isolated sub-interpreter (its own GIL): yes, or the exact error;
+4. the package's representative call, checked against its known answer; on a
+   free-threaded build in 1, 2 ... N threads with the same calls per thread.
+
+Downloads go through pip's cache ($PIP_CACHE_DIR: `invoke demo packages` puts it in the
+build cache), so each wheel is fetched once per ABI, whatever the number of runs.
+
+    python3.14t demos/packages.py --quick
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import harness
+
+HERE = Path(__file__).resolve().parent
+LIST_ENV = "INPARALLEL_PACKAGES"
+DEFAULT_LIST = HERE.parent / "inparallel" / "measure" / "packages.toml"
+# --quick and --stage: the first packages of the list only.
+SIZES = {"full": None, "stage": 3, "quick": 3}
+INSTALL_CAP_S = 300.0
+
+
+def package_list(path=None):
+    """The pinned packages, in order: dicts with package, version, module, call, expect."""
+    path = Path(path or os.environ.get(LIST_ENV) or DEFAULT_LIST)
+    with path.open("rb") as file:
+        table = tomllib.load(file)
+    return [{"package": name, **entry} for name, entry in table["packages"].items()]
+
+
+def run_capped(command, cap_s, cwd=None):
+    """Run ``command`` for at most ``cap_s`` seconds: (exit code or None on timeout, output).
+
+    A source build starts compilers in its own children: the whole session is killed.
+    """
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, cwd=cwd, start_new_session=True)
+    try:
+        output, _ = process.communicate(timeout=cap_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+        return None, output
+    return process.returncode, output
+
+
+NO_WHEEL = re.compile(r"No matching distribution found|Could not find a version")
+
+
+def reason_of(output):
+    """The line of pip's output that says why it failed, with a hint where one is known."""
+    if re.search(r"\b(cargo|rustc)\b.*(not found|not installed)|Rust toolchain|can't find Rust",
+                 output, re.IGNORECASE):
+        return "source build needs a Rust toolchain (cargo), which is missing or too old"
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    # pip's summary comes last and says only "failed"; the compiler's error line says why.
+    for pattern in (r"fatal error: .*", r"error: .*(not found|No such file).*",
+                    r"ModuleNotFoundError: .*", r"ERROR: .*"):
+        found = [line for line in lines if re.search(pattern, line)]
+        if found:
+            return found[-1][:300]
+    return (lines[-1] if lines else "no output")[:300]
+
+
+def fetch(pip, item, wheels, build_cap_s):
+    """Get a wheel of ``item`` for this interpreter into ``wheels``: (how, file, reason, s).
+
+    ``how`` is "wheel" (a published binary wheel), "source" (built here from the sdist)
+    or "failed". Only the package itself: its dependencies come at install time.
+    """
+    spec = f"{item['package']}=={item['version']}"
+    started = time.monotonic()
+    wheels = os.path.join(wheels, item["package"])  # its own folder: fetches run in parallel
+    os.makedirs(wheels, exist_ok=True)
+    code, output = run_capped([*pip, "download", "--no-deps", "--only-binary=:all:",
+                               "--dest", wheels, spec], INSTALL_CAP_S)
+    how = "wheel"
+    if code != 0 and code is not None and NO_WHEEL.search(output):
+        how = "source"
+        code, output = run_capped([*pip, "wheel", "--no-deps", f"--no-binary={item['package']}",
+                                   "--wheel-dir", wheels, spec], build_cap_s)
+    seconds = round(time.monotonic() - started, 1)
+    new = sorted(os.listdir(wheels))
+    if code is None:
+        return "failed", None, f"source build did not finish within {build_cap_s:g} s", seconds
+    if code != 0:
+        return "failed", None, reason_of(output), seconds
+    return how, (new[0] if new else None), None, seconds
+
+
+def install(pip, item, wheels):
+    """Install the fetched wheel with its dependencies (binary only): None, or the reason.
+
+    Every fetched wheel is offered, so a dependency built here from source (numpy for
+    pandas) is found too.
+    """
+    links = [arg for name in sorted(os.listdir(wheels))
+             for arg in ("--find-links", os.path.join(wheels, name))]
+    code, output = run_capped([*pip, "install", "--only-binary=:all:", *links,
+                               f"{item['package']}=={item['version']}"], INSTALL_CAP_S)
+    if code is None:
+        return f"install did not finish within {INSTALL_CAP_S:g} s"
+    return None if code == 0 else reason_of(output)
+
+
+def probe(python, mode, item, *extra, timeout_s=120):
+    """Run one check of demos/package_probe.py in a fresh process: (answer, crash)."""
+    try:
+        done = subprocess.run([python, str(HERE / "package_probe.py"), mode, json.dumps(item),
+                               *extra], capture_output=True, text=True, timeout=timeout_s,
+                              cwd=HERE)
+    except subprocess.TimeoutExpired:
+        return None, f"hung: no answer within {timeout_s} s"
+    try:
+        answer = json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        answer = None
+    crashed = None
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no error output"])[-1]
+        crashed = f"exited with code {done.returncode}: {last[:300]}"
+    return answer, crashed
+
+
+def make_venv(folder):
+    """A throwaway venv of this interpreter (pip from ensurepip, so it works offline)."""
+    subprocess.run([sys.executable, "-m", "venv", folder], check=True, capture_output=True)
+    return str(Path(folder) / "bin" / "python")
+
+
+def scrubbed(row, folder):
+    """``row`` with the throwaway folder's path replaced in its texts: an error message names
+    the venv, and params that change from run to run would split a point in two."""
+    def clean(value):
+        if isinstance(value, str):
+            return value.replace(folder, "<tmp>")
+        if isinstance(value, dict):
+            return {key: clean(each) for key, each in value.items()}
+        return value
+    return clean(row)
+
+
+class Scrubbing:
+    """An Output that scrubs the throwaway folder out of every row it emits."""
+
+    def __init__(self, out, folder):
+        self.out, self.folder = out, folder
+
+    def emit(self, row):
+        self.out.emit(scrubbed(row, self.folder))
+
+
+def emit_package(out, args, python, item, fetched, install_error):
+    """The rows of one package: install, import, GIL after import, sub-interpreter, call."""
+    how, file, reason, _seconds = fetched
+    params = {"package": item["package"], "version": item["version"], "module": item["module"]}
+    failed = reason or install_error
+    # No install time in params: params tell points apart across runs, so they stay stable.
+    out.emit(harness.row("install", how if not reason else "failed", 1, [0 if failed else 1],
+                         unit="bool", params={**params, "file": file, "reason": failed}))
+    free = harness.free_threaded_build()
+    if failed:
+        why = f"not installed: {failed}"
+        for workload, strategy in (("import", "fresh-process"), ("gil-after-import", how),
+                                   ("subinterpreter-import", "subinterpreters")):
+            out.emit(harness.unavailable(workload, strategy, 1, why, params, unit="bool"))
+        return
+    answer, crashed = probe(python, "import", item)
+    if answer is None:
+        out.emit(harness.row("import", "fresh-process", 1, [], unit="bool", params=params,
+                             error=crashed))
+        return
+    warning = " | ".join(answer["warnings"]) or None
+    out.emit(harness.row("import", "fresh-process", 1, [0 if answer["error"] else 1],
+                         unit="bool", correct=answer["correct"],
+                         params={**params, "error": answer["error"], "warning": warning,
+                                 "answer": answer["answer"], "expect": item["expect"]}))
+    if not free:
+        out.emit(harness.unavailable("gil-after-import", how, 1,
+                                     "not applicable: a GIL build always runs with the GIL",
+                                     params, unit="bool"))
+    else:
+        # 1 when the GIL was on after the import: valid only if it was off before.
+        out.emit(harness.row("gil-after-import", how, 1, [int(answer["gil_after"])],
+                             unit="bool", correct=answer["gil_before"] is False,
+                             params={**params, "warning": warning}))
+    sub, crashed = probe(python, "subinterp", item)
+    if sub is None:
+        out.emit(harness.row("subinterpreter-import", "subinterpreters", 1, [], unit="bool",
+                             params=params, error=crashed))
+    else:
+        out.emit(harness.row("subinterpreter-import", "subinterpreters", 1,
+                             [0 if sub["error"] else 1], unit="bool",
+                             params={**params, "message": sub["error"]}))
+    if free and not answer["error"]:
+        counts = ",".join(map(str, args.workers))
+        result, crashed = probe(python, "threads", item, counts, str(args.time_cap),
+                                str(args.repeats), str(0.05 if args.mode == "full" else 0.01),
+                                timeout_s=600)
+        if result is None:
+            out.emit(harness.row("call", "threads", 1, [], params=params, error=crashed))
+        else:
+            for row in result["rows"]:
+                row["params"].update(params)
+                out.emit(row)
+
+
+def main(argv=None):
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, extra=[
+        (("--build-cap",), {"type": harness.bounded(1, 7200, float), "default": 120.0,
+                            "help": "seconds a source build may take (default 120)"}),
+        (("--list",), {"default": None, "help": f"the package list (default ${LIST_ENV} "
+                                                 "or inparallel/measure/packages.toml)"})])
+    items = package_list(args.list)[:args.size]
+    out = harness.Output(args.json)
+    pip = None
+    with tempfile.TemporaryDirectory(prefix="packages-") as folder:
+        python = make_venv(str(Path(folder) / "venv"))
+        pip = [python, "-m", "pip", "--disable-pip-version-check", "--no-input"]
+        wheels = str(Path(folder) / "wheels")
+        os.mkdir(wheels)
+        # Fetching and building are independent per package: two at a time (network waits
+        # overlap, and a source build mostly uses one core); installing is one at a time.
+        with ThreadPoolExecutor(2) as pool:
+            fetched = list(pool.map(lambda item: fetch(pip, item, wheels, args.build_cap), items))
+        for item, got in zip(items, fetched, strict=True):
+            error = None if got[2] else install(pip, item, wheels)
+            emit_package(Scrubbing(out, folder), args, python, item, got, error)
+    shutil.rmtree(folder, ignore_errors=True)
+    out.finish()
+
+
+if __name__ == "__main__":
+    main()
