@@ -537,6 +537,7 @@ def _throughput_drawer(free: bool) -> Drawer:
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.seconds(v)))
+        ax.yaxis.set_major_locator(LogLocator(base=2))  # 0.25x, 0.5x, 1x, 2x ...: readable
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}{TIMES}"))
         ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("task duration on one core (log scale)")
@@ -544,7 +545,7 @@ def _throughput_drawer(free: bool) -> Drawer:
         ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
         workers = max((p.workers for p in data.select(variant=variant, workload="stream")),
                       default=1)
-        return f"Warm pools of {workers} workers on {variant}: small tasks cost overhead"
+        return f"Warm pools of {workers} workers on {variant}: tasks per second, per task size"
 
     return draw
 
