@@ -26,7 +26,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -83,30 +82,50 @@ def reason_of(output):
     return (lines[-1] if lines else "no output")[:300]
 
 
-def fetch(pip, item, wheels, build_cap_s):
-    """Get a wheel of ``item`` for this interpreter into ``wheels``: (how, file, reason, s).
-
-    ``how`` is "wheel" (a published binary wheel), "source" (built here from the sdist)
-    or "failed". Only the package itself: its dependencies come at install time.
-    """
-    spec = f"{item['package']}=={item['version']}"
-    started = time.monotonic()
-    wheels = os.path.join(wheels, item["package"])  # its own folder: fetches run in parallel
-    os.makedirs(wheels, exist_ok=True)
-    code, output = run_capped([*pip, "download", "--no-deps", "--only-binary=:all:",
-                               "--dest", wheels, spec], INSTALL_CAP_S)
-    how = "wheel"
-    if code != 0 and code is not None and NO_WHEEL.search(output):
-        how = "source"
-        code, output = run_capped([*pip, "wheel", "--no-deps", f"--no-binary={item['package']}",
-                                   "--wheel-dir", wheels, spec], build_cap_s)
-    seconds = round(time.monotonic() - started, 1)
-    new = sorted(os.listdir(wheels))
+def _outcome(how, code, output, folder, cap_s):
+    """(how, wheel file, failure reason) of one pip command's result."""
     if code is None:
-        return "failed", None, f"source build did not finish within {build_cap_s:g} s", seconds
+        return "failed", None, f"source build did not finish within {cap_s:g} s"
     if code != 0:
-        return "failed", None, reason_of(output), seconds
-    return how, (new[0] if new else None), None, seconds
+        return "failed", None, reason_of(output)
+    found = sorted(os.listdir(folder))
+    return how, (found[0] if found else None), None
+
+
+def download(pip, item, wheels):
+    """The published wheel of ``item`` for this interpreter's ABI, into its own folder:
+    (how, file, reason), or None when the index has no wheel for this ABI."""
+    folder = os.path.join(wheels, item["package"])  # its own folder: fetches run in parallel
+    os.makedirs(folder, exist_ok=True)
+    code, output = run_capped([*pip, "download", "--no-deps", "--only-binary=:all:", "--dest",
+                               folder, f"{item['package']}=={item['version']}"], INSTALL_CAP_S)
+    if code is not None and code != 0 and NO_WHEEL.search(output):
+        return None
+    return _outcome("wheel", code, output, folder, INSTALL_CAP_S)
+
+
+def build(pip, item, wheels, cap_s):
+    """A wheel of ``item`` built here from its source distribution within ``cap_s`` seconds:
+    (how, file, reason). Only the package itself: its dependencies come at install time."""
+    folder = os.path.join(wheels, item["package"])
+    code, output = run_capped([*pip, "wheel", "--no-deps", f"--no-binary={item['package']}",
+                               "--wheel-dir", folder, f"{item['package']}=={item['version']}"],
+                              cap_s)
+    return _outcome("source", code, output, folder, cap_s)
+
+
+def fetch_all(pip, items, wheels, cap_s):
+    """Every package's wheel: downloads four at a time (they wait on the network), then
+    source builds for the rest two at a time (a build mostly keeps one core busy, and each
+    has its own time cap, which a crowded machine would eat into)."""
+    with ThreadPoolExecutor(4) as pool:
+        fetched = list(pool.map(lambda item: download(pip, item, wheels), items))
+    missing = [i for i, got in enumerate(fetched) if got is None]
+    with ThreadPoolExecutor(2) as pool:
+        built = pool.map(lambda i: build(pip, items[i], wheels, cap_s), missing)
+        for i, got in zip(missing, built, strict=True):
+            fetched[i] = got
+    return fetched
 
 
 def install(pip, item, wheels):
@@ -173,7 +192,7 @@ class Scrubbing:
 
 def emit_package(out, args, python, item, fetched, install_error):
     """The rows of one package: install, import, GIL after import, sub-interpreter, call."""
-    how, file, reason, _seconds = fetched
+    how, file, reason = fetched
     params = {"package": item["package"], "version": item["version"], "module": item["module"]}
     failed = reason or install_error
     # No install time in params: params tell points apart across runs, so they stay stable.
@@ -228,8 +247,8 @@ def emit_package(out, args, python, item, fetched, install_error):
 
 def main(argv=None):
     args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, extra=[
-        (("--build-cap",), {"type": harness.bounded(1, 7200, float), "default": 120.0,
-                            "help": "seconds a source build may take (default 120)"}),
+        (("--build-cap",), {"type": harness.bounded(1, 7200, float), "default": 60.0,
+                            "help": "seconds a source build may take (default 60)"}),
         (("--list",), {"default": None, "help": f"the package list (default ${LIST_ENV} "
                                                  "or inparallel/measure/packages.toml)"})])
     items = package_list(args.list)[:args.size]
@@ -240,10 +259,8 @@ def main(argv=None):
         pip = [python, "-m", "pip", "--disable-pip-version-check", "--no-input"]
         wheels = str(Path(folder) / "wheels")
         os.mkdir(wheels)
-        # Fetching and building are independent per package: two at a time (network waits
-        # overlap, and a source build mostly uses one core); installing is one at a time.
-        with ThreadPoolExecutor(2) as pool:
-            fetched = list(pool.map(lambda item: fetch(pip, item, wheels, args.build_cap), items))
+        # Installing is one at a time: the packages share the venv's site-packages.
+        fetched = fetch_all(pip, items, wheels, args.build_cap)
         for item, got in zip(items, fetched, strict=True):
             error = None if got[2] else install(pip, item, wheels)
             emit_package(Scrubbing(out, folder), args, python, item, got, error)
