@@ -94,10 +94,14 @@ def _marked(text: str, e: Evaluation) -> str:
             f'{e.finding.name}"\n\n{indented}\n')
 
 
+#: Measurements that have their own task instead of ``invoke demo NAME``.
+COMMANDS = {"pyperformance": "invoke suite"}
+
+
 def missing(demo: str) -> str:
     """The sentence shown instead of a number when a demo has no committed measurement."""
     return (f"No measurement of the `{demo}` demo is committed yet; "
-            f"`invoke demo {demo}` produces one.")
+            f"`{COMMANDS.get(demo, f'invoke demo {demo}')}` produces one.")
 
 
 def render(finding: f.Finding, evaluations: list[Evaluation]) -> str:
