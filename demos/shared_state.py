@@ -212,7 +212,7 @@ def probe(strategy, workers, size):
         if path:
             os.unlink(path)
     return {"first_s": run.first_s, "total_s": total_s, "pss": run.pss,
-            "growth": max(0, run.pss - baseline), "graph_bytes": baseline - empty,
+            "growth": max(0, run.pss - baseline), "graph_bytes": max(0, baseline - empty),
             "checksum": sum(s for s, _ in answers), "count": sum(n for _, n in answers)}
 
 

@@ -127,7 +127,7 @@ def test_every_strategy_gives_the_sequential_answers(record, variant):
     growth = {r["strategy"]: r for r in rows if r["workload"] == "pss-growth" and r["available"]}
     for strategy, r in pss.items():
         assert r["median"] > growth[strategy]["median"] >= 0, strategy  # the parent counts too
-        assert r["params"]["graph_bytes"] > 0
+        assert r["params"]["graph_bytes"] >= 0  # a tiny graph can be lost in the noise
 
 
 @pytest.mark.build
@@ -145,6 +145,7 @@ def test_a_real_probe_counts_the_forked_children_in_the_tree(variant):
     assert result["threads"]["count"] == result["processes-fork"]["count"] == 4_000
     assert result["threads"]["checksum"] == result["processes-fork"]["checksum"]
     assert result["processes-fork"]["growth"] > result["threads"]["growth"]
+    assert result["threads"]["graph_bytes"] > 2**20  # 20,000 tuples of 4 ints, and the dict
 
 
 # --- the finding and the charts (synthetic records, not measurements) ----------------------------
