@@ -109,11 +109,21 @@ def child(*args):
                                f"{process.wait()}; see its error above)")
         yield process, int(port)
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        stop(process)
         process.stdin.close()
         process.stdout.close()
+
+
+def stop(process, grace_s=5.0):
+    """SIGTERM first, so that a prefork parent reaps its workers (the harness counts the CPU
+    time of waited-for processes only); then SIGKILL to the group, for whatever is left."""
+    with contextlib.suppress(ProcessLookupError):
+        process.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=grace_s)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def group_pss(pgid):

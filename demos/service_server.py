@@ -20,7 +20,9 @@ closes (its parent is gone), taking its worker processes along (they share its p
 
 import argparse
 import asyncio
+import contextlib
 import os
+import signal
 import socket
 import sys
 import threading
@@ -159,14 +161,17 @@ def main(argv=None):
     args = parser.parse_args(argv)
     listener = socket.create_server(("127.0.0.1", 0), backlog=4096)
     fd = listener.fileno()
+    pids = []
     if args.model == "processes-prefork":
         # Fork before any thread starts here: a forked child gets only the forking thread.
         for _ in range(args.workers):
-            if os.fork() == 0:
+            pid = os.fork()
+            if pid == 0:
                 try:
                     accept_loop(fd, args.upstream_port, args.crash_after)
                 finally:
                     os._exit(1)
+            pids.append(pid)
     exit_with_parent()
     print(listener.getsockname()[1], flush=True)
     if args.model == "threads":
@@ -184,7 +189,31 @@ def main(argv=None):
             for _ in range(args.workers)]
         for thread in threads:
             thread.join()
-    threading.Event().wait()  # prefork: the workers serve; this process only watches stdin
+    else:
+        supervise(pids)  # prefork: the workers serve; this process reaps them
+
+
+def supervise(pids):
+    """The prefork parent's job: reap its workers, so their CPU time is counted as ours.
+
+    SIGTERM (the demo stopping this server) or the death of one worker (a crash) stops and
+    reaps them all, then exits, with the crashed worker's exit code: the demo sees a crashed
+    server, not a half-dead one. The harness accounts a run's CPU time through wait4, which
+    only counts children somebody waited for.
+    """
+    def stop_all(code):
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in pids:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        os._exit(code)
+
+    signal.signal(signal.SIGTERM, lambda *_: stop_all(0))
+    pid, status = os.wait()
+    pids.remove(pid)
+    stop_all(os.waitstatus_to_exitcode(status) or 1)
 
 
 if __name__ == "__main__":

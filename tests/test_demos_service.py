@@ -6,6 +6,7 @@ One ``invoke demo service --quick --workers 16,64`` run covers the demo's varian
 or a latency: whether a model scales is for the full run on a quiet machine.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -79,6 +80,17 @@ def demo(python, *args):
 
 def session_members(sid):
     """Processes (not zombies) whose session is ``sid``: the demo's servers, if any outlived it."""
+    return members(sid, 3)
+
+
+def group_members(pgid):
+    """Processes (not zombies) in process group ``pgid``."""
+    return members(pgid, 2)
+
+
+def members(wanted, field):
+    """Live processes whose /proc/PID/stat ``field`` (after the name: 2 group, 3 session) is
+    ``wanted``."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -87,7 +99,7 @@ def session_members(sid):
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue  # ended meanwhile
-        if int(fields[3]) == sid and fields[0] != "Z":
+        if int(fields[field]) == wanted and fields[0] != "Z":
             found.append(int(entry.name))
     return found
 
@@ -108,8 +120,9 @@ def python_314():
 
 @pytest.mark.build
 @needs_wrk
-def test_a_server_that_crashes_mid_run_is_an_error_row_and_the_demo_goes_on():
-    process = demo(python_314(), "--quick", "--models", "threads", "--workers", "16",
+@pytest.mark.parametrize("model", ["threads", "processes-prefork"])
+def test_a_server_that_crashes_mid_run_is_an_error_row_and_the_demo_goes_on(model):
+    process = demo(python_314(), "--quick", "--models", model, "--workers", "16",
                    "--cpu-ms", "0,2", "--crash-after", "40")
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr[-2000:]
@@ -126,7 +139,8 @@ def test_a_server_that_crashes_mid_run_is_an_error_row_and_the_demo_goes_on():
 @needs_wrk
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
 def test_no_server_or_upstream_outlives_the_demo_however_it_ends(how):
-    process = demo(python_314(), "--quick", "--workers", "16", "--cpu-ms", "0")
+    # Two points per model: after the first row, its server stays up for the second one.
+    process = demo(python_314(), "--quick", "--workers", "16", "--cpu-ms", "0,2")
     first = process.stdout.readline()  # a row: upstream and the first server are running
     assert json.loads(first)["type"] == "row", first
     assert len(session_members(process.pid)) >= 3  # demo, upstream, server (and wrk)
@@ -143,6 +157,27 @@ def test_a_finished_run_leaves_no_process_behind():
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr[-2000:]
     assert session_members(process.pid) == []  # at once: the demo stopped them itself
+
+
+@pytest.mark.build
+def test_the_prefork_parent_reaps_its_workers_when_stopped():
+    """The harness counts the CPU time of waited-for processes only: workers left to the
+    process-group kill would count as another program's load and flag the run disturbed."""
+    server = subprocess.Popen(
+        [str(python_314()), str(DEMOS / "service_server.py"), "processes-prefork", "1",
+         "--workers", "2"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        process_group=0, env={**os.environ, "PYTHONPATH": str(DEMOS)})
+    try:
+        assert server.stdout.readline().strip().isdigit()
+        assert len(group_members(server.pid)) == 3  # the parent and its two workers
+        server.terminate()
+        assert server.wait(timeout=10) == 0
+        assert group_members(server.pid) == []  # reaped by the parent, not left to a kill
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.stdin.close()
+        server.stdout.close()
 
 
 @pytest.mark.parametrize("args, says", [
