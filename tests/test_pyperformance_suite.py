@@ -201,3 +201,38 @@ def test_the_headline_cost_comes_from_the_suite():
     faster = finding.check(_result({"3.14": {"a": 1.0}, "3.14t": {"a": 0.8}}))
     assert faster.status == "fails"
     assert finding.check(_result({"3.14": {"a": 1.0}})).status == "no-data"
+
+
+# --- one interpreter's run, with pyperformance replaced by a stand-in ------------------------
+
+
+def test_a_run_keeps_pyperfs_document_and_a_failure_keeps_what_was_measured(
+        monkeypatch, tmp_path, doc):
+    import subprocess
+
+    from inparallel.build import catalog
+    from inparallel.build.discovery import locate
+    from inparallel.measure.collect import Target
+
+    found = locate(catalog.resolve_all(["3.14t"])[0])
+    if found.status == "missing":
+        pytest.skip("3.14t is not built here (invoke build 3.14t)")
+    calls = []
+
+    def fake_run(command, **kwargs):
+        calls.append((command, kwargs["env"]))
+        if "pyperformance" in command:  # it wrote its JSON, then reported a failed benchmark
+            Path(command[command.index("--output") + 1]).write_text(json.dumps(doc))
+            return subprocess.CompletedProcess(command, 1, "", "ERROR: 1 benchmark failed")
+        return subprocess.CompletedProcess(command, 0, "1\n", "")  # the GIL check
+
+    monkeypatch.setattr(ps.subprocess, "run", fake_run)
+    monkeypatch.setattr(ps, "venv_dir", lambda: tmp_path / "venvs")
+    options = ps.parse_options("3.14t", "nbody,json_dumps")
+    one, _usage = ps._run_one(Target(found, (("PYTHON_GIL", "1"),)), options, tmp_path)
+    assert calls[0][1]["PYTHON_GIL"] == "1" and "--inherit-environ" in calls[0][0]
+    assert one["variant"] == "3.14t" and one["env"] == {"PYTHON_GIL": "1"}
+    assert one["gil_enabled_at_end"] is True
+    assert [r["workload"] for r in one["results"]] == ["json_dumps", "nbody"]
+    assert one["pyperf"] == doc and "1 benchmark failed" in one["error"]
+    assert validate.problem(record("pyperformance", runs=[one])) is None

@@ -235,12 +235,13 @@ def _run_one(target: Target, options: SuiteOptions, folder: Path) -> tuple[dict,
            "gil_enabled_at_end": _gil_enabled(python, env), "duration_s": round(wall, 2),
            "error": None, "results": []}
     if code != 0 or not output.exists():
+        # pyperformance goes on past a failing benchmark: keep what the others measured.
         last = tail.splitlines()[-1] if tail else "no output"
         run["error"] = f"pyperformance under {target.label} failed: {last}"
-        return run, usage
-    doc = json.loads(output.read_text())
-    run["results"] = pyperf_rows(doc, str(output))
-    run["pyperf"] = doc
+    if output.exists():
+        doc = json.loads(output.read_text())
+        run["results"] = pyperf_rows(doc, str(output))
+        run["pyperf"] = doc
     return run, usage
 
 
@@ -254,8 +255,9 @@ def run(options: SuiteOptions, available: list | None = None) -> Path:
         raise UserError("no variant for the suite is available; run: invoke build "
                         + ",".join(options.variants))
     collect.warn_if_busy()
-    console.print(f"[bold]{TITLE}[/]: {len(options.benchmarks)} benchmarks, {options.mode}, "
-                  + ", ".join(t.label for t in targets))
+    count = len(options.benchmarks)
+    console.print(f"[bold]{TITLE}[/]: {count} benchmark{'s' if count != 1 else ''}, "
+                  f"{options.mode}, " + ", ".join(t.label for t in targets))
     started = collect.utc_now()
     runs, usages = [], []
     with tempfile.TemporaryDirectory(prefix="pyperformance-") as folder:
