@@ -21,7 +21,6 @@ build cache), so each wheel is fetched once per ABI, whatever the number of runs
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -235,7 +234,7 @@ def emit_package(out, args, python, item, fetched, install_error):
     if free and not answer["error"]:
         counts = ",".join(map(str, args.workers))
         result, crashed = probe(python, "threads", item, counts, str(args.time_cap),
-                                str(args.repeats), str(0.05 if args.mode == "full" else 0.01),
+                                str(args.repeats), str(0.1 if args.mode == "full" else 0.01),
                                 timeout_s=600)
         if result is None:
             out.emit(harness.row("call", "threads", 1, [], params=params, error=crashed))
@@ -253,7 +252,6 @@ def main(argv=None):
                                                  "or inparallel/measure/packages.toml)"})])
     items = package_list(args.list)[:args.size]
     out = harness.Output(args.json)
-    pip = None
     with tempfile.TemporaryDirectory(prefix="packages-") as folder:
         python = make_venv(str(Path(folder) / "venv"))
         pip = [python, "-m", "pip", "--disable-pip-version-check", "--no-input"]
@@ -264,7 +262,6 @@ def main(argv=None):
         for item, got in zip(items, fetched, strict=True):
             error = None if got[2] else install(pip, item, wheels)
             emit_package(Scrubbing(out, folder), args, python, item, got, error)
-    shutil.rmtree(folder, ignore_errors=True)
     out.finish()
 
 

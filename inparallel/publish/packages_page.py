@@ -87,6 +87,10 @@ def _cell(result: Any, links: dict[tuple, str], package: str, variant: str,
 
 
 def _table(result: Any) -> str:
+    if not result.files:  # every run of this machine was left out (a disturbed machine)
+        left_out = "; ".join(f"[`{e.path.name}`]({evidence_path(e.path)}): {e.reason}"
+                             for e in result.excluded)
+        return f"**{result.machine.label}**: no run used ({left_out}).\n"
     newest = result.files[-1]
     links = _rows_of(newest)
     variants = sorted({p.variant for p in result.points if not p.env}, key=m.version_key)
