@@ -482,7 +482,8 @@ def packages_keep_gil_off(result: m.ResultLike) -> Verdict:
     back = sorted(name for name, on in gil_after.items() if on)
     silent = _unexplained(result, free, "gil-after-import", True, "warning")
     numbers = {"free": free, "k": str(len(gil_after) - len(back)), "n": str(len(gil_after)),
-               "back": ", ".join(back) or "none"}
+               "back": (f"it came back, with a warning, for: {', '.join(back)}" if back
+                        else "none turned it back on")}
     return Verdict.of(not silent, numbers,
                       "every package that turned the GIL back on warned "
                       f"(silent: {silent or 'none'})")
@@ -683,7 +684,7 @@ FINDINGS: tuple[Finding, ...] = (
     Finding(
         "packages-gil-stays-off", "packages",
         "On {free}, {k} of {n} popular packages with compiled code kept the GIL off after "
-        "their import; it came back, with a warning, for: {back}.",
+        "their import; {back}.",
         packages_keep_gil_off),
     Finding(
         "packages-subinterpreters", "packages",
