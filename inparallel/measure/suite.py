@@ -62,6 +62,9 @@ class DemoSpec:
     # Checks before any variant runs (the packages demo asks the package index); a failure
     # is a UserError, and nothing is stored.
     prepare: Callable[[], None] | None = None
+    # False: `invoke bench` leaves it out (the packages demo needs the package index, and the
+    # test suite's quick bench must not); `invoke demo NAME` runs it.
+    in_bench: bool = True
 
 
 # The free-threaded builds again with their GIL switched back on, to separate the cost
@@ -84,7 +87,7 @@ REGISTRY: dict[str, DemoSpec] = {
         DemoSpec("contention", "Free-threading pitfalls: one shared object vs per-thread work"),
         DemoSpec("compat", "What works where: sub-interpreter imports, the GIL coming back"),
         DemoSpec("packages", "Will my libraries work? Popular compiled packages, per variant",
-                 timeout_s=2400, prepare=pypi_packages.prepare),
+                 timeout_s=2400, prepare=pypi_packages.prepare, in_bench=False),
         # throughput, shared_state (issue 9)
         DemoSpec("throughput", "Warm pools: tasks per second from 0.1 ms to 100 ms tasks",
                  timeout_s=900),
@@ -303,6 +306,9 @@ def run(options: DemoOptions, available: list | None = None, live: bool = True) 
 def bench(quick: bool, names: list[str] | None = None) -> list[Path]:
     """Every demo under every available variant, with an overall progress bar and ETA.
 
+    Demos with ``in_bench`` False (the packages demo, which needs the package index) are left
+    out unless named.
+
     Each demo runs through ``run`` with the options ``invoke demo NAME [--quick]`` has, so
     its file is the one that command would store.
     """
@@ -311,7 +317,8 @@ def bench(quick: bool, names: list[str] | None = None) -> list[Path]:
     missing = [found.variant.name for found in available if found.status == "missing"]
     if missing:
         console.print(f"[yellow]not available here (skipped):[/] {', '.join(missing)}")
-    plan = [parse_options(name, quick=quick) for name in (names or known_demos())]
+    plan = [parse_options(name, quick=quick)
+            for name in (names or [n for n in known_demos() if REGISTRY[n].in_bench])]
     stored = []
     columns = (TextColumn("{task.description}"), BarColumn(),
                TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(), TimeRemainingColumn())
