@@ -286,3 +286,19 @@ def test_the_p99_curve_runs_over_connections_at_one_cpu_cost():
     curve = m.service_by_connections(result, "3.14", "asyncio", 2.0)
     assert list(curve) == [16, 64, 256] and curve[64].value == 0.3
     assert m.service_by_connections(result, "3.14", "asyncio", 5.0) == {}
+
+
+def test_the_loadgen_finding_reports_wrks_busiest_point_and_fails_above_half_a_core():
+    def loadgen(cores):
+        result = Points({})
+        result.points = [SimpleNamespace(
+            variant="3.14", strategy=s, workload="loadgen-cpu", workers=256, env={}, ok=True,
+            median=c, low=c, high=c, params={"cpu_ms": 0.0}) for s, c in cores.items()]
+        return result
+
+    check = findings.finding("service-loadgen-share").check
+    verdict = check(loadgen({"asyncio": 0.2, "threads": 0.31}))
+    assert verdict.status == "holds" and verdict.numbers["cores"] == "0.31"
+    assert verdict.numbers["model"] == "threads" and verdict.numbers["work"] == "no Python work"
+    assert check(loadgen({"asyncio": 0.7})).status == "fails"
+    assert check(Points({})).status == "no-data"

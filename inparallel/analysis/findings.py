@@ -513,6 +513,10 @@ def _cpu(cpu_ms: float) -> str:
     return fmt.seconds(cpu_ms / 1000)
 
 
+def _work(cpu_ms: float) -> str:
+    return f"{_cpu(cpu_ms)} of Python work per request" if cpu_ms else "no Python work"
+
+
 def service_one_core_ceiling(result: m.ResultLike) -> Verdict:
     """On a GIL build, asyncio's and the threads' Python work fills one core and stops there."""
     gil, _ = m.focus_pair(result)
@@ -562,6 +566,22 @@ def service_multicore_scales(result: m.ResultLike) -> Verdict:
     return Verdict.of(not behind, numbers,
                       f"each of {', '.join(multi)} >= {BEYOND:g} x {ceiling:.0f}/s (the better "
                       f"of asyncio and threads); not: {', '.join(behind) or '-'}")
+
+
+#: wrk "took little" from the service when it used less than this share of one core.
+LOADGEN_LIGHT = 0.5
+
+
+def service_loadgen_share(result: m.ResultLike) -> Verdict:
+    """wrk shares the cores with the service: how much it took at most."""
+    peak = m.loadgen_peak(result)
+    if peak is None:
+        return Verdict.no_data("needs the service demo's loadgen-cpu rows")
+    numbers = {"cores": f"{peak.median:.2f}", "variant": peak.variant,
+               "model": peak.strategy, "conns": str(peak.workers),
+               "work": _work(float(peak.params.get("cpu_ms", 0)))}
+    return Verdict.of(peak.median < LOADGEN_LIGHT, numbers,
+                      f"wrk's busiest point {peak.median:.2f} cores < {LOADGEN_LIGHT:g}")
 
 
 FINDINGS: tuple[Finding, ...] = (
@@ -681,6 +701,12 @@ FINDINGS: tuple[Finding, ...] = (
         "{asyncio} for asyncio and {threads} for threads on {gil}; the best kept {best_cores} "
         "cores busy with Python work, on a machine whose cores wrk and the upstream share.",
         service_multicore_scales),
+    Finding(
+        "service-loadgen-share", "service",
+        "wrk ran on the same cores as the service and its upstream; at its busiest ({model} on "
+        "{variant}, {conns} connections, {work}) it kept {cores} of a core "
+        "busy, less than half a core.",
+        service_loadgen_share),
     Finding(
         "packages-gil-stays-off", "packages",
         "On {free}, {k} of {n} popular packages with compiled code kept the GIL off after "

@@ -553,6 +553,12 @@ def service_series(result: ResultLike) -> list[tuple[str, str]]:
     return series
 
 
+def loadgen_peak(result: ResultLike) -> PointLike | None:
+    """The point at which wrk itself kept the most CPU busy (``loadgen-cpu`` rows, in cores)."""
+    points = [p for p in result.select(workload="loadgen-cpu") if not p.env and p.ok]
+    return max(points, key=lambda p: p.median) if points else None
+
+
 # --- packages (the packages demo) ----------------------------------------------------------------
 
 
