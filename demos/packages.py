@@ -66,18 +66,25 @@ def run_capped(command, cap_s, cwd=None):
 NO_WHEEL = re.compile(r"No matching distribution found|Could not find a version")
 
 
+# Where a failed build says why, most telling first: a missing Rust toolchain, a build
+# backend's own refusal (CFFI's "does not support the free-threaded build of 3.13"), the first
+# compiler error, then pip's last summary line (which says only that something failed).
+REASONS = (
+    (r"(?i)(cargo|rustc).*(not found|not installed|too old)|Rust toolchain|can't find Rust", -1),
+    (r"^(\w+\.)*\w+(Error|Exception): .+", -1),
+    (r"^\S+:\d+(:\d+)?: (fatal )?error(\[E\d+\])?: .+", 0),
+    (r"^error(\[E\d+\])?: (?!subprocess-exited).+", 0),
+    (r"^ERROR: .+", -1),
+)
+
+
 def reason_of(output):
-    """The line of pip's output that says why it failed, with a hint where one is known."""
-    if re.search(r"\b(cargo|rustc)\b.*(not found|not installed)|Rust toolchain|can't find Rust",
-                 output, re.IGNORECASE):
-        return "source build needs a Rust toolchain (cargo), which is missing or too old"
+    """The line of pip's output that says why it failed (at most 300 characters)."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
-    # pip's summary comes last and says only "failed"; the compiler's error line says why.
-    for pattern in (r"fatal error: .*", r"error: .*(not found|No such file).*",
-                    r"ModuleNotFoundError: .*", r"ERROR: .*"):
+    for pattern, which in REASONS:
         found = [line for line in lines if re.search(pattern, line)]
         if found:
-            return found[-1][:300]
+            return found[which][:300]
     return (lines[-1] if lines else "no output")[:300]
 
 

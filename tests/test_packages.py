@@ -352,3 +352,40 @@ def test_without_data_the_page_and_findings_say_so(data_dir):
     empty = type("Empty", (), {"points": (), "select": lambda self, **_: []})()
     assert findings.packages_keep_gil_off(empty).status == "no-data"
     assert findings.packages_in_subinterpreters(empty).status == "no-data"
+
+
+def demo_module():
+    """demos/packages.py as a module (it imports demos/harness.py by its plain name)."""
+    import importlib.util
+    import sys
+
+    sys.path.insert(0, str(DEMOS))
+    spec = importlib.util.spec_from_file_location("packages_demo", DEMOS / "packages.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("output", "reason"), [
+    # pip's own summary comes last but says nothing; the build backend's refusal says why.
+    ("  \N{MULTIPLICATION SIGN} Getting requirements to build wheel did not run successfully.\n"
+     "      RuntimeError: CFFI does not support the free-threaded build of CPython 3.13.\n"
+     "  note: This error originates from a subprocess\n"
+     "ERROR: Failed to build 'cffi' when getting requirements to build wheel\n",
+     "RuntimeError: CFFI does not support the free-threaded build of CPython 3.13."),
+    # The first compiler error, not the "command failed" line after it.
+    ("      src/a.cpp:232:9: error: '_PyCriticalSection_SuspendAll' was not declared\n"
+     "      src/a.cpp:355:9: error: '_PyCriticalSection_Resume' was not declared\n"
+     "      error: Command '['g++', '-c', 'src/a.cpp']' returned non-zero exit status 1.\n"
+     "ERROR: Failed to build one or more wheels\n",
+     "src/a.cpp:232:9: error: '_PyCriticalSection_SuspendAll' was not declared"),
+    ("  error: subprocess-exited-with-error\n"
+     "  Cargo, the Rust package manager, is not installed or is not on PATH.\n"
+     "ERROR: Failed to build 'x'\n",
+     "Cargo, the Rust package manager, is not installed or is not on PATH."),
+    ("ERROR: No matching distribution found for x==1.0\n",
+     "ERROR: No matching distribution found for x==1.0"),
+])
+def test_a_failed_build_keeps_the_line_that_says_why(output, reason):
+    assert demo_module().reason_of(output) == reason
