@@ -527,9 +527,13 @@ def _throughput_drawer(free: bool) -> Drawer:
         curves = m.stream_speedups(data, variant or "")
         if not curves:
             return None
-        colours = _strategy_colours(list(curves))
+        # Both sub-interpreter ways in the sub-interpreters' green, told apart by the dash.
+        colours = {**_strategy_colours(list(curves)),
+                   **dict.fromkeys(("subinterpreters-pool", "subinterpreters-queue"),
+                                   style.STRATEGY_COLOURS["subinterpreters"])}
         for strategy, curve in curves.items():
-            _line(ax, curve, marker="o", color=colours[strategy], label=_label(strategy))
+            _line(ax, curve, marker="o", color=colours[strategy], label=_label(strategy),
+                  linestyle="--" if strategy == "subinterpreters-queue" else "-")
         ax.axhline(1, color=style.ink(theme, "muted"), linestyle="--", linewidth=1.8, zorder=1)
         ax.annotate("sequential", (0, 1), xycoords=("axes fraction", "data"), xytext=(4, 3),
                     textcoords="offset points", va="bottom", ha="left", fontsize=12,
