@@ -6,7 +6,8 @@ threads), ``start()`` (launch, then one small task per worker, so that every wor
 
 - sequential: the tasks one after the other in this thread, the baseline.
 - threads: a ThreadPoolExecutor; parallel only on a free-threaded build.
-- subinterpreters-pool: 3.14+ InterpreterPoolExecutor; each task and answer is pickled.
+- subinterpreters-pool: 3.14+ InterpreterPoolExecutor; each task goes to its interpreter
+  through ``Interpreter.call`` (the function pickled, by reference).
 - subinterpreters-queue: 3.14+ raw interpreters, each looping in its own thread on a
   ``concurrent.interpreters`` queue of (index, size) tuples, which cross without pickling.
   An empty queue's ``get()`` polls every 10 ms (its default), which a stream pays at most
