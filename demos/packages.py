@@ -81,11 +81,14 @@ REASONS = (
 def reason_of(output):
     """The line of pip's output that says why it failed (at most 300 characters)."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
+    reason = lines[-1] if lines else "no output"
     for pattern, which in REASONS:
         found = [line for line in lines if re.search(pattern, line)]
         if found:
-            return found[which][:300]
-    return (lines[-1] if lines else "no output")[:300]
+            reason = found[which]
+            break
+    # pip builds in a fresh temporary folder each time: its name would differ from run to run.
+    return re.sub(re.escape(tempfile.gettempdir()) + r"/[^\s'\"`)]+", "<tmp>", reason)[:300]
 
 
 def _outcome(how, code, output, folder, cap_s):
