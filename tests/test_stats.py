@@ -84,6 +84,13 @@ def test_a_disturbed_run_is_excluded_and_listed(tmp_path):
     assert path == records[1].path and reason.startswith("disturbed: other processes used")
 
 
+def test_a_disturbed_run_without_timings_is_kept(tmp_path):
+    """Other processes' CPU time skews durations, not memory sizes."""
+    sizes = [run("3.14t", rows=[row(workload="pss", values=[1e6, 1e6, 1e6], unit="bytes")])]
+    [result] = aggregate(_records(tmp_path, [record(runs=sizes, disturbed=True)]))
+    assert [p.median for p in result.points] == [1e6] and result.excluded == ()
+
+
 def test_a_machine_with_only_disturbed_runs_shows_no_point_but_lists_them(tmp_path):
     [result] = aggregate(_records(tmp_path, [record(disturbed=True)]))
     assert result.points == () and result.files == () and len(result.excluded) == 1

@@ -155,7 +155,8 @@ def _aggregate_demo(records: list[Record]) -> tuple[list[Point], list[Record], l
     excluded: list[Excluded] = []
     calm = []
     for record in records:
-        if record.disturbed:
+        # Other processes' CPU time skews durations, not sizes: a memory-only run stays in.
+        if record.disturbed and record.timed:
             why = (record.interference.reason if record.interference else None) or "other load"
             excluded.append(Excluded(record.path, f"disturbed: {why}"))
         else:
