@@ -264,4 +264,4 @@ def test_charts_and_findings_use_the_median_of_all_runs_and_leave_out_disturbed_
     caption = (tmp_path / "docs" / "generated" / "results-nogil-scaling.md").read_text()
     assert "Median of 3 runs" in caption
     assert f"Left out: [`{noisy.name}`]" in caption
-    assert "disturbed: other processes used 45% of the CPUs" in caption
+    assert "disturbed (left out): other processes used 45% of the CPUs" in caption

@@ -81,14 +81,18 @@ def test_a_disturbed_run_is_excluded_and_listed(tmp_path):
     assert [p.median for p in result.points] == [1.0]
     assert result.files == (records[0].path,)
     [(path, reason)] = result.excluded
-    assert path == records[1].path and reason.startswith("disturbed: other processes used")
+    assert path == records[1].path and reason.startswith("disturbed (left out): other")
 
 
-def test_a_disturbed_run_without_timings_is_kept(tmp_path):
-    """Other processes' CPU time skews durations, not memory sizes."""
-    sizes = [run("3.14t", rows=[row(workload="pss", values=[1e6, 1e6, 1e6], unit="bytes")])]
-    [result] = aggregate(_records(tmp_path, [record(runs=sizes, disturbed=True)]))
-    assert [p.median for p in result.points] == [1e6] and result.excluded == ()
+def test_a_disturbed_run_keeps_its_sizes_and_answers_but_not_its_timings(tmp_path):
+    """Other processes' CPU time skews durations, not memory sizes or yes/no answers."""
+    rows = [row(workload="pss", values=[1e6, 1e6, 1e6], unit="bytes"),
+            row(workload="numeric", values=[5.0, 5.0, 5.0])]
+    [result] = aggregate(_records(tmp_path, [record(runs=[run("3.14t", rows=rows)],
+                                                    disturbed=True)]))
+    assert [(p.workload, p.median) for p in result.points] == [("pss", 1e6)]
+    [(_, reason)] = result.excluded
+    assert reason.startswith("disturbed (its timings left out)")
 
 
 def test_a_machine_with_only_disturbed_runs_shows_no_point_but_lists_them(tmp_path):

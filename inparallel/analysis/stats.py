@@ -150,16 +150,27 @@ def _combine(demo: str, rows: list[tuple[Record, Row]], variant: str,
     )
 
 
+def _timing(row: Row) -> bool:
+    return row.unit == "s" and bool(row.values)
+
+
+def _untimed_rows(record: Record) -> bool:
+    """Whether a run holds rows that other processes' CPU time cannot skew (sizes, answers)."""
+    return any(not _timing(row) for run in record.runs for row in run.results)
+
+
 def _aggregate_demo(records: list[Record]) -> tuple[list[Point], list[Record], list[Excluded]]:
     """One demo on one machine (records oldest first): its points, the files used, the rest."""
     excluded: list[Excluded] = []
     calm = []
     for record in records:
-        # Other processes' CPU time skews durations, not sizes: a memory-only run stays in.
-        if record.disturbed and record.timed:
+        # Other processes' CPU time skews durations, not sizes or yes/no answers: a disturbed
+        # run's timings are left out (below), and with nothing else in it, the whole run.
+        if record.disturbed:
             why = (record.interference.reason if record.interference else None) or "other load"
-            excluded.append(Excluded(record.path, f"disturbed: {why}"))
-        else:
+            kept = "its timings left out" if _untimed_rows(record) else "left out"
+            excluded.append(Excluded(record.path, f"disturbed ({kept}): {why}"))
+        if not record.disturbed or _untimed_rows(record):
             calm.append(record)
     if not calm:
         return [], [], excluded
@@ -188,6 +199,8 @@ def _aggregate_demo(records: list[Record]) -> tuple[list[Point], list[Record], l
                 continue
             contributed = True
             for row in run.results:
+                if record.disturbed and _timing(row):
+                    continue
                 point_key = (key, row.workload, row.strategy, row.workers, _canonical(row.params))
                 rows.setdefault(point_key, []).append((record, row))
                 series[point_key] = run

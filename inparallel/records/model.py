@@ -158,8 +158,3 @@ class Record:
     def disturbed(self) -> bool:
         """True when something outside the measurement loaded the machine during the run."""
         return self.interference is not None and self.interference.disturbed
-
-    @property
-    def timed(self) -> bool:
-        """True when any row is a duration: only durations are skewed by other processes' CPU."""
-        return any(row.unit == "s" and row.values for run in self.runs for row in run.results)
