@@ -118,6 +118,15 @@ def test_a_demo_without_data_is_no_data_and_says_how_to_measure(tmp_path: Path) 
     assert "`invoke demo memory` produces one" in text
 
 
+def test_runs_that_lack_what_a_finding_needs_are_not_called_missing() -> None:
+    finding = findings.finding("cpu-parallel-strategies")
+    [result] = [e.result for e in claims.evaluate(FIXTURES, [finding]) if e.result is not None]
+    lacking = claims.Evaluation(finding, result, findings.Verdict.no_data("needs fork rows"))
+    text = claims.render(finding, [lacking])
+    assert "do not hold what this claim needs yet (needs fork rows)" in text
+    assert "committed yet" not in text
+
+
 def test_every_finding_is_named_once_and_renders_its_numbers() -> None:
     names = [f.name for f in findings.FINDINGS]
     assert len(names) == len(set(names))

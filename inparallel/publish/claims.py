@@ -107,6 +107,11 @@ def missing(demo: str) -> str:
 def render(finding: f.Finding, evaluations: list[Evaluation]) -> str:
     """The include of one finding: its sentence per machine that has its data."""
     mine = [e for e in evaluations if e.finding is finding and e.verdict.status != "no-data"]
+    measured = [e for e in evaluations if e.finding is finding and e.result is not None]
+    if not mine and measured:
+        # Runs exist, but not what the finding needs (a disturbed run's timings are left out).
+        return (f"The committed runs of the `{finding.demo}` demo do not hold what this claim "
+                f"needs yet ({measured[0].verdict.condition}); the Claims page lists them.\n")
     if not mine:
         return missing(finding.demo) + "\n"
     if len(mine) == 1:
