@@ -35,13 +35,17 @@ def located() -> dict[str, Located]:
     return {found.variant.name: found for found in discover_all()}
 
 
-def variants() -> list:
-    """Test parameters, one per catalog variant; those missing here are skipped, with why."""
+def variants(demo: str | None = None) -> list:
+    """Test parameters, one per catalog variant (or per variant ``demo`` runs under); those
+    missing here are skipped, with why."""
+    from inparallel.measure import suite
+
+    chosen = (suite.spec_for(demo).variants if demo else None) or tuple(catalog.load())
     return [
         pytest.param(name, marks=pytest.mark.skipif(
             located()[name].status == "missing",
             reason=f"{name} is not available here (invoke build {name})"))
-        for name in catalog.load()
+        for name in chosen
     ]
 
 

@@ -110,7 +110,7 @@ def test_the_stored_record_is_schema_valid_with_full_provenance(record):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("variant", variants())
+@pytest.mark.parametrize("variant", variants("shared_state"))
 def test_every_strategy_gives_the_sequential_answers(record, variant):
     run_ = run_of(record, variant)
     rows = run_["results"]

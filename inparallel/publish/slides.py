@@ -121,6 +121,13 @@ def format_duration(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def _generate(root: Path) -> None:
+    """Write docs/generated/ from data/ (as ``invoke charts`` does), for a deck on a fresh clone."""
+    from inparallel.publish import mkdocs_hook  # matplotlib is slow to import: only when needed
+
+    mkdocs_hook.generate(root / "data", root / "docs", root / "demos")
+
+
 def expand_includes(markdown: str, root: Path = REPO) -> str:
     """Replace each ``<!-- include: PATH -->`` line with the file at ``root/PATH``.
 
@@ -136,6 +143,8 @@ def expand_includes(markdown: str, root: Path = REPO) -> str:
         path = (root / relative).resolve()
         if not path.is_relative_to(root.resolve()):
             raise UserError(f"slides include {relative} from outside the repository")
+        if not path.is_file() and relative.startswith("docs/generated/"):
+            _generate(root)  # a fresh clone: findings and cited figures come from data/
         if not path.is_file():
             raise UserError(f"slides include {relative}, which does not exist "
                             "(the site's shared files live under docs/includes/)")
@@ -166,7 +175,13 @@ def finding_for_slide(text: str) -> str:
         return "\n".join([f"> **{match['title']}**", ">",
                           *(f"> {line}".rstrip() for line in body.strip("\n").splitlines())])
 
-    return ADMONITION_RE.sub(quote, text).replace("](data/", "](../data/").strip("\n")
+    text = ADMONITION_RE.sub(quote, text).replace("](data/", "](../data/").strip("\n")
+    bullets = [line for line in text.splitlines() if line.startswith("- ")]
+    if len(bullets) > 1 and len(bullets) == len([ln for ln in text.splitlines() if ln.strip()]):
+        # One sentence per machine: a slide shows the first machine's, the one its chart
+        # shows (both follow the aggregate's order); the site lists them all.
+        return bullets[0].removeprefix("- ")
+    return text
 
 
 def table_rows(table: str, first: int, last: int | None, where: str = "<table>") -> str:
