@@ -59,6 +59,13 @@ def _tarball() -> list[str]:
     return ["--source", str(cached)] if cached.exists() else []
 
 
+def _as_from_a_shell() -> None:
+    """Start the build with Ctrl-C's default action, as a terminal does: a child inherits an
+    ignored or blocked SIGINT, and earlier tests in this process may have left it so."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 @pytest.mark.build
 def test_interrupted_build_counts_as_missing_and_resumes(tmp_path):
     env = {**os.environ, "INPARALLEL_CACHE": str(tmp_path)}
@@ -66,7 +73,7 @@ def test_interrupted_build_counts_as_missing_and_resumes(tmp_path):
     first = subprocess.Popen(
         [sys.executable, "-m", "invoke", "build", "3.14", *_tarball()],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,
+        start_new_session=True, preexec_fn=_as_from_a_shell,
     )
     deadline = time.monotonic() + 600
     # Interrupt once the compiler has produced a good number of object files.
