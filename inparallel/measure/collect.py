@@ -142,7 +142,8 @@ def collect(
                 console.print(f"[red]error:[/] {message}")
                 run["error"] = run["error"] or message
     machine = provenance.machine()
-    disturbance = interference.summarize(usages, machine["usable_cpus"])
+    disturbance = interference.summarize(usages, machine["usable_cpus"],
+                                         method=interference.method_of(usages))
     warn_once(disturbance)
     return {
         "schema_version": model.SCHEMA_VERSION,

@@ -28,7 +28,7 @@ class DemoRun:
     interpreter: dict | None = None
     error: str | None = None
     duration_s: float = 0.0
-    usage: interference.Usage | None = None  # None where /proc is missing
+    usage: interference.Usage | None = None  # None where /proc is missing; says its method
 
 
 # Demos whose script cannot carry the demo's name: demos/ is on sys.path (script folder and
@@ -52,10 +52,11 @@ def _environment(extra: dict[str, str] | None) -> dict[str, str]:
 def _reap(process: subprocess.Popen, linger_s: float = 2.0) -> tuple[int, float]:
     """Wait for the demo; return its exit code and the CPU seconds of its process tree.
 
-    The kernel adds every child the demo waited for (its workers, recursively) into the
-    demo's own usage, which wait4 hands us. Workers that outlive the demo (a forkserver,
-    a resource tracker) are still in its session: they get ``linger_s`` to exit, and
-    their last-read CPU time counts as ours too.
+    This is the /proc method, used where no cgroup measures the tree exactly. The kernel
+    adds every child the demo waited for (its workers, recursively) into the demo's own
+    usage, which wait4 hands us. Workers that outlive the demo (a forkserver, a resource
+    tracker) are still in its session: they get ``linger_s`` to exit, and their last-read
+    CPU time counts as ours too. Descendants that nobody in that chain reaps are missed.
     """
     _pid, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -89,8 +90,11 @@ def run_demo(
 
     A crash, a non-zero exit or a run past ``timeout_s`` comes back as ``error``, with
     the rows measured before it, so a harness can record it and go on with the rest.
+    Its own CPU comes from a fresh cgroup where one can be made (exact: every descendant,
+    reaped by anyone or not), else from wait4 and /proc (``_reap``).
     """
     result = DemoRun()
+    group = interference.CpuGroup.create()
     machine_before, harness_before = interference.machine_cpu(), interference.harness_cpu()
     started = time.monotonic()
     process = subprocess.Popen(
@@ -101,7 +105,12 @@ def run_demo(
         cwd=DEMOS,
         env=_environment(env),
         start_new_session=True,  # its own process group, so a timeout kills its workers too
+        # Into the group before exec, so that not even the interpreter's start is missed.
+        preexec_fn=group.enter if group is not None else None,
     )
+    if group is not None and not group.entered(process.pid):
+        group.remove()  # the move failed: this run falls back to /proc
+        group = None
     stderr_lines: list[str] = []
     drain = threading.Thread(target=lambda: stderr_lines.extend(process.stderr), daemon=True)
     drain.start()
@@ -121,6 +130,13 @@ def run_demo(
             elif message.get("type") == "interpreter":
                 result.interpreter = message
         code, tree_cpu_s = _reap(process)
+        method = "proc"
+        if group is not None:
+            # Descendants outside the demo's session (or reparented to init) may still run.
+            group.settle()
+            group_cpu_s = group.cpu_s()
+            if group_cpu_s is not None:
+                tree_cpu_s, method = group_cpu_s, "cgroup"
     except BaseException:
         # Ctrl-C reaches only our process group, not the demo's own session: stop the demo
         # and its workers too, so nothing keeps running (or measuring) behind the user's back.
@@ -129,6 +145,8 @@ def run_demo(
         raise
     finally:
         timer.cancel()
+        if group is not None:
+            group.remove()  # kills leftovers that outlived the linger; a failure leaves it
         drain.join(timeout=5)
     result.duration_s = round(time.monotonic() - started, 2)
     machine_after = interference.machine_cpu()
@@ -137,7 +155,7 @@ def run_demo(
             wall_s=time.monotonic() - started,
             busy_s=machine_after.busy_s - machine_before.busy_s,
             own_s=tree_cpu_s + interference.harness_cpu() - harness_before,
-            steal_s=machine_after.steal_s - machine_before.steal_s)
+            steal_s=machine_after.steal_s - machine_before.steal_s, method=method)
     if code == -signal.SIGKILL and result.duration_s >= timeout_s:
         result.error = f"timed out after {timeout_s:.0f}s (hung or too slow)"
     elif code != 0:

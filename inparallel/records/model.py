@@ -67,6 +67,7 @@ class Interference:
     other_cpu_fraction: float
     disturbed: bool
     reason: str | None
+    method: str | None = None  # "cgroup" (exact) or "proc" (fallback); older records: None
 
 
 @dataclass(frozen=True)
