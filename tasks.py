@@ -89,13 +89,14 @@ def demo(c, name, workers="", repeats="", quick=False, stage=False):
     suite.run(suite.parse_options(name, workers, repeats, quick=quick, stage=stage))
 
 
-@task(help={"quick": "a small smoke run of every demo (for CI)"})
+@task(help={"quick": "a small smoke run of every demo (for CI)",
+            "experiments": "run the long experiments (throughput, shared_state, service) instead"})
 @_friendly
-def bench(c, quick=False):
-    """Run every demo under every available variant and store all of it in data/."""
+def bench(c, quick=False, experiments=False):
+    """Run every timing demo under every available variant and store all of it in data/."""
     from inparallel.measure import suite
 
-    suite.bench(quick)
+    suite.bench(quick, experiments=experiments)
 
 
 @task(help={"variants": "comma-separated: some of 3.13,3.13t,3.14,3.14t,3.15,3.15t (default all)",

@@ -16,8 +16,10 @@ import strategies
 from workloads import count_primes, word_stats
 
 WORKLOADS = {"numeric": count_primes, "objects": word_stats}
-# One unit takes about 0.15-0.2 s on one core of the 2-core machine with 3.14 (0.3 s on 3.13t).
-SIZES = {"full": {"numeric": 110_000, "objects": 50_000},
+# One unit takes about 0.06-0.08 s on one core of the 2-core machine with 3.14 (0.12 s on
+# 3.13t): short enough that the per-point time cap holds a dozen values, whose median has a
+# tight interval, yet long enough that the work, not only the start-up, is timed.
+SIZES = {"full": {"numeric": 55_000, "objects": 25_000},
          "stage": {"numeric": 30_000, "objects": 12_000},
          "quick": {"numeric": 3_000, "objects": 1_000}}
 

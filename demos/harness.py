@@ -29,11 +29,13 @@ MIN_REPEATS = 6
 FEWEST = 3  # the time cap never stops a point before it has an interval (3 values)
 MAX_REPEATS = 40  # a fast, noisy point stops here; 40 values give the interval (x14, x27)
 MODES = {
-    # mode: (largest number of values, share of the demo's full-run time cap per point)
-    "full": (MAX_REPEATS, 1.0),
-    "stage": (12, 0.25),
-    "quick": (3, 0.1),
+    # mode: (largest number of values, share of the demo's full-run time cap per point,
+    #        shortest value in seconds)
+    "full": (MAX_REPEATS, 1.0, 0.02),
+    "stage": (12, 0.25, 0.005),
+    "quick": (3, 0.1, 0.0),
 }
+MAX_LOOPS = 1000  # calibration never makes one value longer than this many calls
 MAX_WORKERS = 1024  # more workers than this is a typo, not an experiment
 
 
@@ -106,6 +108,7 @@ class Timing:
 
     def __init__(self):
         self.answer = None
+        self.loops = 1  # calls per value, from calibrate()
         self.values = []
         self.elapsed_s = 0.0
         self.stopped = None  # the stop_reason, once there is one
@@ -117,22 +120,37 @@ class Timing:
         return (self.stopped == "converged") if self.values else None
 
 
+def calibrate(seconds, shortest, most=MAX_LOOPS):
+    """Calls per value so that one value lasts at least ``shortest`` seconds (pyperf's
+    calibration of loops): a sub-millisecond call is timed in a batch, so that the timer's
+    and the scheduler's jitter is averaged over the batch instead of deciding the value."""
+    if shortest <= 0 or seconds >= shortest:
+        return 1
+    return min(most, math.ceil(shortest / max(seconds, 1e-9)))
+
+
 def compare(candidates, args, warmup=1, per=1):
     """Time each of ``candidates`` (name -> function of no arguments) at one point.
 
-    Every candidate runs ``warmup`` times untimed, then the candidates still measuring
-    take one timed value each per round, until ``stop_reason`` stops each one. A candidate
-    that raises keeps its error and leaves the rotation; the others go on. Returns
-    name -> Timing, in the order given. With ``per`` > 1 each call makes ``per`` of the
-    operations timed, and a value is the time of one call divided by ``per``.
+    Every candidate runs ``warmup`` times untimed (at least once when ``args.shortest`` asks
+    for calibration); the last untimed call calibrates how many calls make one value
+    (``calibrate``: a value lasts at least ``args.shortest`` seconds). Then the
+    candidates still measuring take one timed value each per round, until ``stop_reason``
+    stops each one. A candidate that raises keeps its error and leaves the rotation; the
+    others go on. Returns name -> Timing, in the order given. With ``per`` > 1 each call
+    makes ``per`` of the operations timed; a value is the time of one call divided by
+    ``per`` (and by the calibrated loops).
     """
     timings = {name: Timing() for name in candidates}
+    shortest = getattr(args, "shortest", 0.0)
 
     def call(name, warming_up=False):
         timing = timings[name]
+        loops = 1 if warming_up else timing.loops
         start = time.perf_counter()
         try:
-            answer = candidates[name]()
+            for _ in range(loops):
+                answer = candidates[name]()
         except Exception as error:  # a crashed worker is a result too; the demo goes on
             timing.error, timing.values, timing.stopped = failure(error), [], "error"
             return None
@@ -142,16 +160,19 @@ def compare(candidates, args, warmup=1, per=1):
             timing.elapsed_s += seconds
         return seconds
 
+    untimed = max(warmup, 1 if shortest > 0 else 0)
     for name in candidates:
-        for _ in range(warmup):
+        for _ in range(untimed):
             if timings[name].error is None:
-                call(name, warming_up=True)
+                seconds = call(name, warming_up=True)
+                if seconds is not None:
+                    timings[name].loops = calibrate(seconds, shortest)
     active = [name for name in candidates if timings[name].error is None]
     while active:
         for name in active:
             seconds = call(name)
             if seconds is not None:
-                timings[name].values.append(seconds / per)
+                timings[name].values.append(seconds / timings[name].loops / per)
         for name in active:
             timing = timings[name]
             if timing.stopped is None:
@@ -171,7 +192,7 @@ def measured_row(workload, strategy, workers, timing, correct, params=None):
     if timing.error:
         return row(workload, strategy, workers, [], params=params, error=timing.error)
     return row(workload, strategy, workers, timing.values, params=params,
-               correct=correct(timing.answer), converged=timing.converged)
+               correct=correct(timing.answer), converged=timing.converged, loops=timing.loops)
 
 
 # --- Command line ---
@@ -234,7 +255,7 @@ def parse_args(description, sizes, argv=None, extra=None, default_workers=None, 
     ns.mode = "quick" if ns.quick else "stage" if ns.stage else "full"
     ns.workers = ns.workers or list(default_workers or worker_counts(ns.max_workers))
     ns.size = sizes[ns.mode]
-    most, share = MODES[ns.mode]
+    most, share, ns.shortest = MODES[ns.mode]
     ns.repeats_given = ns.repeats is not None
     ns.repeats = ns.repeats or most
     ns.time_cap = ns.time_cap or time_cap * share
@@ -261,14 +282,16 @@ def worker_counts(limit):
 # --- Output ---
 
 def row(workload, strategy, workers, values, unit="s", correct=None, params=None,
-        available=True, reason=None, error=None, converged=None):
+        available=True, reason=None, error=None, converged=None, loops=None):
     """One measurement in the shape of a record's row (inparallel/records/schema.json).
 
     The interval is computed for timings (unit "s") only; ``converged`` says whether the
-    adaptive rule reached its target (None when the values are not adaptive timings).
+    adaptive rule reached its target (None when the values are not adaptive timings), and
+    ``loops`` how many calls each value timed (each value is one call's share).
     """
     timing = unit == "s" and len(values) >= 3
     interval = median_ci(values) if timing else None
+    extra = {"loops": loops} if loops and loops > 1 else {}
     return {
         "workload": workload, "strategy": strategy, "workers": workers,
         "params": params or {}, "unit": unit, "values": values,
@@ -278,6 +301,7 @@ def row(workload, strategy, workers, values, unit="s", correct=None, params=None
         "ci_high": interval[1] if interval else None,
         "converged": converged if values and unit == "s" else None,
         "correct": correct, "available": available, "reason": reason, "error": error,
+        **extra,
     }
 
 

@@ -58,8 +58,9 @@ def test_demo_and_bench_make_the_same_record_for_the_same_options(captured, name
     by_demo, by_bench = (_without_on_row(call) for call in captured)
     assert by_demo == by_bench
     assert by_demo["command"] == f"invoke demo {name}" + (" --quick" if quick else "")
+    revision = {"revision": 2} if name == "cpu" else {}  # cpu's sizes changed once
     assert by_demo["settings"] == {"size": "quick" if quick else "full", "workers": None,
-                                   "repeats": None}
+                                   "repeats": None, **revision}
 
 
 def test_the_stored_command_is_the_canonical_command_whatever_the_spelling(captured):
@@ -95,7 +96,7 @@ def test_quick_bench_stores_every_demo_for_every_available_variant(tmp_path):
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     available = {f.variant.name for f in discover_all() if f.status != "missing"}
     for name, spec in suite.REGISTRY.items():
-        if not spec.in_bench:  # the packages demo: run on its own (it needs the package index)
+        if not spec.in_bench or spec.experiment:  # packages (index); experiments: --experiments
             assert not (tmp_path / name).exists(), name
             continue
         files = list((tmp_path / name).glob("*_quick.json"))

@@ -137,7 +137,7 @@ def record(fake_demos) -> dict:
 def test_an_unavailable_strategy_is_stored_with_its_reason_and_a_crash_does_not_stop_the_run(
         record, tmp_path):
     assert set(record["interference"]) == {"wall_s", "other_cpu_s", "steal_s",
-                                           "other_cpu_fraction", "disturbed", "reason"}
+                                           "other_cpu_fraction", "disturbed", "reason", "method"}
     assert record["schema_version"] == 2
     clean, crashed = record["runs"]
     assert clean["error"] is None and clean["gil_enabled_at_end"] is True

@@ -142,6 +142,13 @@ def test_two_machines_side_by_side_most_cpus_first(tmp_path):
     assert [r.points[0].median for r in results] == [2.0, 1.0]
 
 
+def test_among_machines_with_as_many_cpus_the_newest_measured_comes_first(tmp_path):
+    old = record(machine="epyc", cpus=2, started="2026-11-20T10:00:00Z", runs=_one([1.0] * 3))
+    new = record(machine="xeon", cpus=2, started="2026-11-27T10:00:00Z", runs=_one([2.0] * 3))
+    results = aggregate(_records(tmp_path, [old, new]))
+    assert [r.machine.key for r in results] == ["xeon-2cpu", "epyc-2cpu"]
+
+
 def test_failures_unavailable_rows_and_wrong_answers_stay_visible(tmp_path):
     rows = [row(strategy="threads"),
             row(strategy="subinterpreters", values=[], available=False, correct=None,

@@ -177,6 +177,28 @@ def test_per_call_values_divide_by_the_operations_per_call(clock):
     assert timings["a"].values == [1.0, 1.0, 1.0]
 
 
+def test_a_short_call_is_timed_in_a_calibrated_batch(clock):
+    log = []
+    args = SimpleNamespace(repeats=3, time_cap=100.0, shortest=0.02)
+    timings = harness.compare(candidates(clock, log, {"fast": [0.001] * 100,
+                                                      "slow": [0.5] * 4}), args)
+    assert timings["fast"].loops == 20 and timings["slow"].loops == 1
+    assert log.count("fast") == 1 + 3 * 20  # one warm-up, then 20 calls per value
+    assert log.count("slow") == 1 + 3
+    assert timings["fast"].values == pytest.approx([0.001] * 3)  # one call's share
+    row = harness.measured_row("w", "fast", 1, timings["fast"], lambda answer: True)
+    assert row["loops"] == 20
+    assert "loops" not in harness.measured_row("w", "slow", 1, timings["slow"], lambda a: True)
+
+
+@pytest.mark.parametrize(("seconds", "shortest", "loops"), [
+    (0.5, 0.02, 1), (0.02, 0.02, 1), (0.0019, 0.02, 11), (1e-7, 0.02, harness.MAX_LOOPS),
+    (0.001, 0.0, 1)])
+def test_calibration_makes_a_value_last_the_shortest_time_within_bounds(seconds, shortest,
+                                                                         loops):
+    assert harness.calibrate(seconds, shortest) == loops
+
+
 # --- Rows ---
 
 

@@ -218,7 +218,8 @@ def _aggregate_demo(records: list[Record]) -> tuple[list[Point], list[Record], l
 
 
 def aggregate(records: Iterable[Record]) -> list[MachineResult]:
-    """Aggregate runs per machine: one ``MachineResult`` per machine key, most CPUs first.
+    """Aggregate runs per machine: one ``MachineResult`` per machine key, most CPUs first,
+    and among machines with as many CPUs, the one measured most recently first.
 
     Compatible runs have the same machine key, demo and settings, and per (variant, env) the
     same interpreter version; the newest such group is used. Disturbed runs, and runs that do
@@ -227,7 +228,7 @@ def aggregate(records: Iterable[Record]) -> list[MachineResult]:
     by_machine: dict[str, dict[str, list[Record]]] = {}
     for record in sorted(records, key=lambda r: (r.started_at, str(r.path))):
         by_machine.setdefault(record.machine.key, {}).setdefault(record.demo, []).append(record)
-    results = []
+    results, measured = [], {}
     for per_demo in by_machine.values():
         points: list[Point] = []
         used: list[Record] = []
@@ -242,9 +243,13 @@ def aggregate(records: Iterable[Record]) -> list[MachineResult]:
                 commands.append(demo_used[-1].command)  # the newest used run's command
         everything = [r for rs in per_demo.values() for r in rs]
         latest = max(used or everything, key=lambda r: r.started_at)
+        measured[latest.machine.key] = latest.started_at
         results.append(MachineResult(
             machine=latest.machine, points=tuple(points),
             files=tuple(r.path for r in sorted(used, key=lambda r: (r.started_at, str(r.path)))),
             excluded=tuple(excluded), command="; ".join(dict.fromkeys(commands))))
-    results.sort(key=lambda m: (-m.machine.usable_cpus, m.machine.key))
+    # Two sorts (stable): the newest first, then most CPUs, so that among equal machines the
+    # one measured last leads (the one whose runs a reader can still reproduce).
+    results.sort(key=lambda m: measured[m.machine.key], reverse=True)
+    results.sort(key=lambda m: -m.machine.usable_cpus)
     return results

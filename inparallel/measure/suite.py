@@ -65,6 +65,12 @@ class DemoSpec:
     # False: `invoke bench` leaves it out (the packages demo needs the package index, and the
     # test suite's quick bench must not); `invoke demo NAME` runs it.
     in_bench: bool = True
+    # True: one of issue 9's and 10's longer experiments, run by `invoke bench --experiments`
+    # rather than by the plain bench, whose timing demos fit in 15 minutes on 2 cores.
+    experiment: bool = False
+    # Raised whenever the demo's workload sizes or timing method change, so that runs made
+    # before are not aggregated with runs made after (stored in ``settings`` from 2 on).
+    revision: int = 1
 
 
 # The free-threaded builds again with their GIL switched back on, to separate the cost
@@ -77,26 +83,28 @@ REGISTRY: dict[str, DemoSpec] = {
         DemoSpec("nogil", "CPU-bound threads: GIL build vs free-threaded build", ("3.14", "3.14t"),
                  point_per_process=True, build_missing=True, live=True),
         # cpu, overhead, startup, memory
-        DemoSpec("cpu", "CPU-bound scaling: every strategy, 1..N workers", timeout_s=400),
+        # Revision 2 of cpu, startup and transfer: shorter units, calibrated loops, fewer sizes.
+        DemoSpec("cpu", "CPU-bound scaling: every strategy, 1..N workers", timeout_s=400,
+                 revision=2),
         DemoSpec("overhead", "Free-threaded single-thread cost", extra_env=GIL_ON, timeout_s=200),
-        DemoSpec("startup", "Start-up cost of a worker, per strategy", timeout_s=200),
+        DemoSpec("startup", "Start-up cost of a worker, per strategy", timeout_s=200,
+                 revision=2),
         DemoSpec("memory", "Memory of N idle and N busy workers (PSS)", timeout_s=300),
         # transfer, io, contention, compat
-        DemoSpec("transfer", "Moving data to a worker and back, 1 KB to 64 MB"),
+        DemoSpec("transfer", "Moving data to a worker and back, 1 KB to 64 MB", revision=2),
         DemoSpec("io", "I/O-bound requests to a local server: where the GIL does not matter"),
         DemoSpec("contention", "Free-threading pitfalls: one shared object vs per-thread work"),
         DemoSpec("compat", "What works where: sub-interpreter imports, the GIL coming back"),
         DemoSpec("packages", "Will my libraries work? Popular compiled packages, per variant",
                  timeout_s=2400, prepare=pypi_packages.prepare, in_bench=False),
-        # throughput, shared_state (issue 9)
-        # The newest GIL and free-threaded pair has every strategy (interpreter pools and
-        # queues are 3.14+); all seven variants would add about 20 minutes to a full bench.
+        # The experiments (issues 9 and 10), on every variant; interpreter pools and queues
+        # are 3.14+, so earlier versions record those strategies as unavailable.
         DemoSpec("throughput", "Warm pools: tasks per second from 0.1 ms to 100 ms tasks",
-                 ("3.14", "3.14t"), timeout_s=900),
+                 timeout_s=900, experiment=True),
         DemoSpec("shared_state", "One large read-only graph: time and memory per strategy",
-                 ("3.14", "3.14t"), timeout_s=600),
+                 timeout_s=600, experiment=True),
         DemoSpec("service", "I/O-bound services under load: every server model, driven by wrk",
-                 ("3.14", "3.14t"), timeout_s=600, packages=prerequisites.SERVICE_PACKAGES),
+                 timeout_s=900, packages=prerequisites.SERVICE_PACKAGES, experiment=True),
     )
 }
 
@@ -135,8 +143,9 @@ class DemoOptions:
     @property
     def settings(self) -> dict:
         """What a record stores as its ``settings``: identical for demo and bench."""
+        revision = REGISTRY[self.name].revision if self.name in REGISTRY else 1
         return {"size": self.size, "workers": list(self.workers) if self.workers else None,
-                "repeats": self.repeats}
+                "repeats": self.repeats, **({"revision": revision} if revision > 1 else {})}
 
     @property
     def command(self) -> str:
@@ -305,11 +314,11 @@ def run(options: DemoOptions, available: list | None = None, live: bool = True) 
     return path
 
 
-def bench(quick: bool, names: list[str] | None = None) -> list[Path]:
+def bench(quick: bool, names: list[str] | None = None, experiments: bool = False) -> list[Path]:
     """Every demo under every available variant, with an overall progress bar and ETA.
 
     Demos with ``in_bench`` False (the packages demo, which needs the package index) are left
-    out unless named.
+    out unless named; ``experiments`` runs the experiment demos instead of the timing demos.
 
     Each demo runs through ``run`` with the options ``invoke demo NAME [--quick]`` has, so
     its file is the one that command would store.
@@ -319,8 +328,9 @@ def bench(quick: bool, names: list[str] | None = None) -> list[Path]:
     missing = [found.variant.name for found in available if found.status == "missing"]
     if missing:
         console.print(f"[yellow]not available here (skipped):[/] {', '.join(missing)}")
-    plan = [parse_options(name, quick=quick)
-            for name in (names or [n for n in known_demos() if REGISTRY[n].in_bench])]
+    chosen = [n for n in known_demos()
+              if REGISTRY[n].in_bench and REGISTRY[n].experiment == experiments]
+    plan = [parse_options(name, quick=quick) for name in (names or chosen)]
     stored = []
     columns = (TextColumn("{task.description}"), BarColumn(),
                TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(), TimeRemainingColumn())
@@ -332,5 +342,7 @@ def bench(quick: bool, names: list[str] | None = None) -> list[Path]:
             stored.append(run(options, available, live=False))
             progress.advance(overall)
     # The standard suite is not a demo and takes far longer than all of them: its own task.
-    console.print("The single-thread cost on pyperformance is measured separately: invoke suite")
+    others = "invoke suite; invoke demo packages" + (
+        "" if experiments else "; invoke bench --experiments")
+    console.print(f"Measured separately (each takes longer): {others}")
     return stored

@@ -88,7 +88,7 @@ def _row(doc: dict) -> Row:
         **{k: None if doc[k] is None else float(doc[k])
            for k in ("median", "min", "max", "ci_low", "ci_high")},
         converged=doc["converged"], correct=doc["correct"], available=doc["available"],
-        reason=doc["reason"], error=doc["error"],
+        reason=doc["reason"], error=doc["error"], loops=int(doc.get("loops", 1)),
     )
 
 

@@ -103,6 +103,7 @@ class Row:
     available: bool
     reason: str | None
     error: str | None
+    loops: int = 1  # calls timed together per value (each value is one call's share)
 
     @property
     def ok(self) -> bool:
