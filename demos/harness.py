@@ -10,6 +10,11 @@ lies within +-2% of the median, or until its time cap is spent (``--time-cap``),
 ``--repeats`` values are taken. The things a demo compares at one point (its strategies)
 take their values in turns, round robin, so that a slow drift of a shared machine hits
 them all alike instead of whichever happened to run last.
+
+A virtual machine's speed drifts by several per cent over seconds (the host's clock and
+neighbours), on every CPU at once. So between the values a fixed reference loop is timed,
+and each value is brought to the point's median speed: value = raw * median(reference) /
+reference around it. Rows keep the raw values and these factors beside the values.
 """
 
 import argparse
@@ -36,6 +41,7 @@ MODES = {
     "quick": (3, 0.1, 0.0),
 }
 MAX_LOOPS = 1000  # calibration never makes one value longer than this many calls
+REFERENCE_ROUNDS = 50_000  # the reference loop: about 2 ms of pure-Python arithmetic
 MAX_WORKERS = 1024  # more workers than this is a typo, not an experiment
 
 
@@ -109,7 +115,9 @@ class Timing:
     def __init__(self):
         self.answer = None
         self.loops = 1  # calls per value, from calibrate()
-        self.values = []
+        self.values = []  # corrected for the machine's speed when speeds are measured
+        self.raw = []  # seconds as timed (one call's share)
+        self.speeds = []  # the reference loop's seconds around each value
         self.elapsed_s = 0.0
         self.stopped = None  # the stop_reason, once there is one
         self.error = None
@@ -118,6 +126,20 @@ class Timing:
     def converged(self):
         """True if the rule stopped on its target; None when nothing was timed."""
         return (self.stopped == "converged") if self.values else None
+
+
+def reference():
+    """Seconds of a fixed piece of pure-Python work: a reading of the machine's speed now."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(REFERENCE_ROUNDS):
+        total += i * i % 7
+    return time.perf_counter() - start
+
+
+def corrected(raw, speeds, baseline):
+    """``raw`` values at the machine speed where the reference loop takes ``baseline`` s."""
+    return [value * baseline / speed for value, speed in zip(raw, speeds, strict=True)]
 
 
 def calibrate(seconds, shortest, most=MAX_LOOPS):
@@ -143,6 +165,7 @@ def compare(candidates, args, warmup=1, per=1):
     """
     timings = {name: Timing() for name in candidates}
     shortest = getattr(args, "shortest", 0.0)
+    speed = reference if getattr(args, "reference", False) else None
 
     def call(name, warming_up=False):
         timing = timings[name]
@@ -169,16 +192,28 @@ def compare(candidates, args, warmup=1, per=1):
                     timings[name].loops = calibrate(seconds, shortest)
     active = [name for name in candidates if timings[name].error is None]
     while active:
+        before = speed() if speed else None
         for name in active:
             seconds = call(name)
+            after = speed() if speed else None  # ... also the next value's "before"
+            timing = timings[name]
             if seconds is not None:
-                timings[name].values.append(seconds / timings[name].loops / per)
+                timing.raw.append(seconds / timing.loops / per)
+                if speed:
+                    timing.speeds.append((before + after) / 2)
+            before = after
         for name in active:
             timing = timings[name]
+            # The stop rule is relative to the median, so any common baseline will do here.
+            timing.values = corrected(timing.raw, timing.speeds, 1.0) if speed else timing.raw
             if timing.stopped is None:
                 timing.stopped = stop_reason(timing.values, timing.elapsed_s, args.repeats,
                                              args.time_cap)
         active = [name for name in active if timings[name].stopped is None]
+    every = [s for timing in timings.values() for s in timing.speeds]
+    for timing in timings.values():  # one baseline for the point: its candidates stay comparable
+        if timing.speeds:
+            timing.values = corrected(timing.raw, timing.speeds, statistics.median(every))
     return timings
 
 
@@ -191,8 +226,11 @@ def measured_row(workload, strategy, workers, timing, correct, params=None):
     """The row of one Timing: its values and interval, or its error."""
     if timing.error:
         return row(workload, strategy, workers, [], params=params, error=timing.error)
+    factors = [v / r for v, r in zip(timing.values, timing.raw, strict=True)] if timing.speeds \
+        else None
     return row(workload, strategy, workers, timing.values, params=params,
-               correct=correct(timing.answer), converged=timing.converged, loops=timing.loops)
+               correct=correct(timing.answer), converged=timing.converged, loops=timing.loops,
+               raw=timing.raw if factors else None, factors=factors)
 
 
 # --- Command line ---
@@ -228,12 +266,15 @@ def _workers(text):
     return counts
 
 
-def parse_args(description, sizes, argv=None, extra=None, default_workers=None, time_cap=2.0):
+def parse_args(description, sizes, argv=None, extra=None, default_workers=None, time_cap=2.0,
+               reference=True):
     """Common options; ``sizes`` maps 'full', 'stage' and 'quick' to the workload size.
 
     ``default_workers`` replaces the 1, 2, 4 ... cores default when ``--workers`` is not
     given: an I/O demo wants more requests in flight than there are cores. ``time_cap``
     is the demo's time per point in a full run (a stage run gets a quarter, --quick a tenth).
+    ``reference`` False: the values are not corrected for the machine's speed (a demo that
+    times waits, not work, whose time does not follow the CPU's speed).
     """
     parser = _Parser(description=description)
     parser.add_argument("--workers", type=_workers, default=None,
@@ -256,6 +297,8 @@ def parse_args(description, sizes, argv=None, extra=None, default_workers=None, 
     ns.workers = ns.workers or list(default_workers or worker_counts(ns.max_workers))
     ns.size = sizes[ns.mode]
     most, share, ns.shortest = MODES[ns.mode]
+    # Quick runs are smoke tests: no reference loop, so their values are the raw times.
+    ns.reference = reference and ns.mode != "quick"
     ns.repeats_given = ns.repeats is not None
     ns.repeats = ns.repeats or most
     ns.time_cap = ns.time_cap or time_cap * share
@@ -282,16 +325,20 @@ def worker_counts(limit):
 # --- Output ---
 
 def row(workload, strategy, workers, values, unit="s", correct=None, params=None,
-        available=True, reason=None, error=None, converged=None, loops=None):
+        available=True, reason=None, error=None, converged=None, loops=None, raw=None,
+        factors=None):
     """One measurement in the shape of a record's row (inparallel/records/schema.json).
 
     The interval is computed for timings (unit "s") only; ``converged`` says whether the
-    adaptive rule reached its target (None when the values are not adaptive timings), and
-    ``loops`` how many calls each value timed (each value is one call's share).
+    adaptive rule reached its target (None when the values are not adaptive timings),
+    ``loops`` how many calls each value timed (each value is one call's share), and ``raw``
+    and ``factors`` the values as timed and the speed factors that gave ``values``.
     """
     timing = unit == "s" and len(values) >= 3
     interval = median_ci(values) if timing else None
     extra = {"loops": loops} if loops and loops > 1 else {}
+    if raw is not None and factors is not None:
+        extra.update(raw_values=raw, speed_factors=factors)
     return {
         "workload": workload, "strategy": strategy, "workers": workers,
         "params": params or {}, "unit": unit, "values": values,

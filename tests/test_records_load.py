@@ -144,6 +144,25 @@ def test_summaries_that_contradict_the_values(tmp_path, changes, expected):
     refused(put(tmp_path, doc), expected)
 
 
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({"raw_values": [1.0]}, "raw_values or speed_factors without the other"),
+    ({"raw_values": [9.0, 9.0, 9.0], "speed_factors": [1.0, 1.0, 1.0]},
+     "values are not raw_values * speed_factors"),
+    ({"raw_values": [1.0], "speed_factors": [1.0]}, "values are not raw_values * speed_factors"),
+])
+def test_speed_corrected_values_must_follow_from_the_raw_values(tmp_path, changes, expected):
+    doc = edited(record(), ("runs", 0, "results"), [{**row(), **changes}])
+    refused(put(tmp_path, doc), expected)
+
+
+def test_speed_corrected_values_that_follow_from_the_raw_values_load(tmp_path):
+    values = row()["values"]
+    corrected = {**row(), "raw_values": [v * 2 for v in values],
+                 "speed_factors": [0.5] * len(values)}
+    loaded = load.read(put(tmp_path, edited(record(), ("runs", 0, "results"), [corrected])))
+    assert loaded.runs[0].results[0].values == tuple(values)
+
+
 def test_intervals_only_for_timings_of_three_values(tmp_path):
     few = row(values=[1.0, 2.0])
     doc = edited(record(), ("runs", 0, "results"), [{**few, "ci_low": 1.0, "ci_high": 2.0}])

@@ -199,6 +199,34 @@ def test_calibration_makes_a_value_last_the_shortest_time_within_bounds(seconds,
     assert harness.calibrate(seconds, shortest) == loops
 
 
+def test_values_are_brought_to_one_machine_speed_by_the_reference_loop(clock, monkeypatch):
+    # The machine runs at half speed around the second value of each candidate: the raw
+    # times double there, and so does the reference loop; the corrected values do not.
+    # Readings, in order: round start, after a, after b (three rounds).
+    speeds = iter([1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 1.0, 1.0, 1.0])
+    monkeypatch.setattr(harness, "reference", lambda: next(speeds))
+    args = SimpleNamespace(repeats=3, time_cap=100.0, reference=True)
+    timings = harness.compare(candidates(clock, [], {"a": [1.0, 1.0, 2.0, 1.0],
+                                                     "b": [3.0, 3.0, 6.0, 3.0]}), args)
+    a, b = timings["a"], timings["b"]
+    assert a.raw == [1.0, 2.0, 1.0] and b.raw == [3.0, 6.0, 3.0]
+    assert a.speeds == [1.0, 2.0, 1.0] and b.speeds == [1.0, 2.0, 1.0]
+    # The baseline is the median of the point's readings (1.0): value = raw * 1.0 / speed.
+    assert a.values == pytest.approx([1.0, 1.0, 1.0])
+    assert b.values == pytest.approx([3.0, 3.0, 3.0])
+    row = harness.measured_row("w", "b", 1, b, lambda answer: True)
+    assert row["raw_values"] == [3.0, 6.0, 3.0] and row["median"] == pytest.approx(3.0)
+    assert row["speed_factors"] == pytest.approx([1.0, 0.5, 1.0])
+    assert row["ci_low"] == pytest.approx(3.0) and row["ci_high"] == pytest.approx(3.0)
+
+
+def test_without_the_reference_loop_the_values_are_the_raw_times(clock):
+    args = SimpleNamespace(repeats=3, time_cap=100.0)
+    timing = harness.compare(candidates(clock, [], {"a": [1.0, 1.0, 2.0, 1.0]}), args)["a"]
+    assert timing.values == [1.0, 2.0, 1.0] and timing.speeds == []
+    assert "raw_values" not in harness.measured_row("w", "a", 1, timing, lambda answer: True)
+
+
 # --- Rows ---
 
 

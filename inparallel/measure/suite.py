@@ -80,20 +80,25 @@ GIL_ON = tuple((name, (("PYTHON_GIL", "1"),)) for name in ("3.13t", "3.14t", "3.
 REGISTRY: dict[str, DemoSpec] = {
     spec.name: spec
     for spec in (
+        # Revision 2 of every demo timed by harness.compare: values corrected for the
+        # machine's speed drift by a reference loop (demos/harness.py).
         DemoSpec("nogil", "CPU-bound threads: GIL build vs free-threaded build", ("3.14", "3.14t"),
-                 point_per_process=True, build_missing=True, live=True),
+                 point_per_process=True, build_missing=True, live=True, revision=2),
         # cpu, overhead, startup, memory
-        # Revision 2 of cpu, startup and transfer: shorter units, calibrated loops, fewer sizes.
+        # Revision 3 of cpu, startup and transfer: also shorter units, calibrated loops and
+        # fewer sizes.
         DemoSpec("cpu", "CPU-bound scaling: every strategy, 1..N workers", timeout_s=400,
+                 revision=3),
+        DemoSpec("overhead", "Free-threaded single-thread cost", extra_env=GIL_ON, timeout_s=200,
                  revision=2),
-        DemoSpec("overhead", "Free-threaded single-thread cost", extra_env=GIL_ON, timeout_s=200),
         DemoSpec("startup", "Start-up cost of a worker, per strategy", timeout_s=200,
-                 revision=2),
+                 revision=3),
         DemoSpec("memory", "Memory of N idle and N busy workers (PSS)", timeout_s=300),
         # transfer, io, contention, compat
-        DemoSpec("transfer", "Moving data to a worker and back, 1 KB to 64 MB", revision=2),
+        DemoSpec("transfer", "Moving data to a worker and back, 1 KB to 64 MB", revision=3),
         DemoSpec("io", "I/O-bound requests to a local server: where the GIL does not matter"),
-        DemoSpec("contention", "Free-threading pitfalls: one shared object vs per-thread work"),
+        DemoSpec("contention", "Free-threading pitfalls: one shared object vs per-thread work",
+                 revision=2),
         DemoSpec("compat", "What works where: sub-interpreter imports, the GIL coming back"),
         DemoSpec("packages", "Will my libraries work? Popular compiled packages, per variant",
                  timeout_s=2400, prepare=pypi_packages.prepare, in_bench=False),

@@ -121,6 +121,13 @@ def _row_problem(row: dict, where: str) -> str | None:
         return f"{where} min/max {summary['min']!r}/{summary['max']!r} do not match its values"
     if not _close(summary["median"], statistics.median(values)):
         return f"{where} median {summary['median']!r} is not the median of its values"
+    raw, factors = row.get("raw_values"), row.get("speed_factors")
+    if (raw is None) != (factors is None):
+        return f"{where} has raw_values or speed_factors without the other"
+    if raw is not None and not (len(raw) == len(factors) == len(values) and all(
+            math.isclose(v, r * f, rel_tol=1e-6)
+            for v, r, f in zip(values, raw, factors, strict=True))):
+        return f"{where} values are not raw_values * speed_factors"
     low, high = row["ci_low"], row["ci_high"]
     if (low is None) != (high is None):
         return f"{where} has only one end of its interval"
