@@ -157,7 +157,7 @@ def test_the_stored_record_is_schema_valid_with_full_provenance(record):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("variant", variants())
+@pytest.mark.parametrize("variant", variants("contention"))
 def test_every_workload_adds_up_with_and_without_sharing(record, variant):
     run = run_of(record, variant)
     check_rows(run, WORKLOADS, STRATEGIES, [1, 2])
@@ -167,7 +167,7 @@ def test_every_workload_adds_up_with_and_without_sharing(record, variant):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("variant", variants())
+@pytest.mark.parametrize("variant", variants("contention"))
 def test_free_threaded_builds_ran_the_threads_without_the_gil(record, variant):
     run = run_of(record, variant)
     assert run["gil_enabled_at_end"] is not run["interpreter"]["free_threaded_build"]

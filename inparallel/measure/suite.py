@@ -97,8 +97,9 @@ REGISTRY: dict[str, DemoSpec] = {
         # transfer, io, contention, compat
         DemoSpec("transfer", "Moving data to a worker and back, 1 KB to 64 MB", revision=3),
         DemoSpec("io", "I/O-bound requests to a local server: where the GIL does not matter"),
+        # The pitfalls of free-threading: its builds, and one GIL build to compare them with.
         DemoSpec("contention", "Free-threading pitfalls: one shared object vs per-thread work",
-                 revision=2),
+                 ("3.13t", "3.14", "3.14t", "3.15t"), revision=2),
         DemoSpec("compat", "What works where: sub-interpreter imports, the GIL coming back"),
         DemoSpec("packages", "Will my libraries work? Popular compiled packages, per variant",
                  timeout_s=2400, prepare=pypi_packages.prepare, in_bench=False),
