@@ -206,6 +206,7 @@ def test_captions_name_the_runs_files_and_command(data: Path, tmp_path: Path) ->
     manifest = json.loads((tmp_path / "docs" / "generated" / "charts.json").read_text())
     entry = manifest["startup"]
     assert entry["files"] == ["data/startup/20260101T000000Z_fixture-cpu_2cpu.json"]
+    assert entry["seen"] == entry["files"]  # every file of the demo there was at drawing time
     digest = entry["sha256"]["data/startup/20260101T000000Z_fixture-cpu_2cpu.json"]
     assert len(digest) == 64
     assert {d.stem for d in drawn} <= set(manifest)

@@ -80,7 +80,7 @@ def repo(tmp_path: Path) -> Path:
         data.parent.mkdir(parents=True)
         data.write_text(json.dumps({"demo": demo}))
         name = str(data.relative_to(tmp_path))
-        manifest[stem] = {"demo": demo, "files": [name],
+        manifest[stem] = {"demo": demo, "files": [name], "seen": [name],
                           "sha256": {name: hashlib.sha256(data.read_bytes()).hexdigest()}}
     (tmp_path / "docs/generated").mkdir()
     (tmp_path / "docs/generated/charts.json").write_text(json.dumps(manifest))
@@ -148,6 +148,16 @@ def test_a_chart_whose_data_changed_is_stale(repo):
     assert sheet[0].status == "FAILED"
     assert sheet[0].problems == (
         "chart fast: data/cpu/20261127T000000Z_m_2cpu.json changed since it was drawn "
+        "(run: invoke charts)",)
+
+
+def test_a_chart_drawn_before_a_new_run_of_its_demo_is_stale(repo):
+    (repo / "data/cpu/20261128T000000Z_m_2cpu.json").write_text("{}")
+    (repo / "data/cpu/20261129T000000Z_m_2cpu_quick.json").write_text("{}")  # never charted
+    sheet = rehearse.rehearse(rehearse.parse_deck(DECK), repo, FakeRunner())
+    assert sheet[0].status == "FAILED"
+    assert sheet[0].problems == (
+        "chart fast: data/cpu/20261128T000000Z_m_2cpu.json was added after it was drawn "
         "(run: invoke charts)",)
 
 

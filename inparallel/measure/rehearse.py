@@ -24,10 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from inparallel.analysis.results import evidence_path
 from inparallel.console import console
 from inparallel.errors import UserError
 from inparallel.measure import suite
 from inparallel.paths import REPO
+from inparallel.records import load
 
 CHARTS = Path("docs/assets/charts")
 MANIFEST = Path("docs/generated/charts.json")
@@ -170,6 +172,12 @@ def chart_problems(stem: str, root: Path) -> list[str]:
     if not isinstance(entry, dict) or not entry.get("files"):
         return [f"chart {stem}: not in {MANIFEST} (run: invoke charts)"]
     problems = []
+    seen = set(entry.get("seen", entry["files"]))
+    for path in load.data_files(root / "data", str(entry.get("demo"))):
+        name = evidence_path(path)
+        if name not in seen:
+            problems.append(f"chart {stem}: {name} was added after it was drawn "
+                            "(run: invoke charts)")
     for name in entry["files"]:
         path = root / name
         if not path.exists():

@@ -28,6 +28,7 @@ from inparallel.analysis import metrics as m
 from inparallel.analysis.metrics import Estimate, is_free_threaded, version_key
 from inparallel.analysis.results import evidence_path, machine_results
 from inparallel.publish import chart_style as style
+from inparallel.records import load
 
 CHARTS_DIR = Path("docs/assets/charts")
 TIMES = fmt.TIMES
@@ -696,13 +697,15 @@ def _render(chart_: Chart, data: Any, theme: style.Theme) -> plt.Figure | None:
 
 
 def manifest(drawn: Sequence[Drawn], root: Path) -> dict[str, dict[str, Any]]:
-    """``{stem: {demo, files, sha256}}`` for ``docs/generated/charts.json``: which data files,
-    with which content, each chart was drawn from (``root`` is the folder holding ``data/``)."""
+    """``{stem: {demo, files, sha256, seen}}`` for ``docs/generated/charts.json``: which data
+    files, with which content, each chart was drawn from, and every file of its demo there was
+    (used or left out), so that a file added later is noticed (``root`` holds ``data/``)."""
     out: dict[str, dict[str, Any]] = {}
     for each in drawn:
         files = [evidence_path(p) for p in each.data.files]
         sums = {rel: hashlib.sha256((root / rel).read_bytes()).hexdigest() for rel in files}
-        entry = {"demo": each.chart.demo, "files": files, "sha256": sums}
+        seen = [evidence_path(p) for p in load.data_files(root / "data", each.chart.demo)]
+        entry = {"demo": each.chart.demo, "files": files, "sha256": sums, "seen": seen}
         out[each.stem] = entry
         if each.primary:
             out[each.chart.name] = entry

@@ -161,6 +161,13 @@ def read(path: Path | str) -> Record:
     return parse(doc, path)
 
 
+def data_files(data_dir: Path | str, demo: str, quick: bool = False) -> list[Path]:
+    """The files of ``demo`` in ``data_dir``, oldest first; smoke runs only with ``quick``."""
+    folder = Path(data_dir) / demo
+    return [path for path in sorted(folder.glob("*.json"))
+            if quick or not path.name.endswith("_quick.json")] if folder.is_dir() else []
+
+
 def load_demo(data_dir: Path | str, demo: str, quick: bool = False,
               on_invalid: Callable[[InvalidRecord], None] | None = None) -> list[Record]:
     """Every record of ``demo`` in ``data_dir``, oldest first; smoke runs only with ``quick``.
@@ -168,13 +175,8 @@ def load_demo(data_dir: Path | str, demo: str, quick: bool = False,
     An invalid file raises ``InvalidRecord`` unless ``on_invalid`` is given: then it is passed
     the error and the file is left out (for a preview build that lists what it skipped).
     """
-    folder = Path(data_dir) / demo
-    if not folder.is_dir():
-        return []
     found = []
-    for path in sorted(folder.glob("*.json")):
-        if path.name.endswith("_quick.json") and not quick:
-            continue
+    for path in data_files(data_dir, demo, quick):
         try:
             record = read(path)
             if record.demo != demo:
