@@ -126,3 +126,16 @@ def test_a_result_line_fits_80_columns_and_keeps_the_run_environment_whole():
     assert line.split()[:7] == ["3.15t", "PYTHON_GIL=1", "round-trip", "64", "MB",
                                 "subinterpreters-pool", "x16"]
     assert line.endswith("13.1 µs ✓")
+
+
+def test_bench_runs_the_timing_demos_and_experiments_runs_the_long_ones(captured, monkeypatch):
+    monkeypatch.setattr(suite.prerequisites, "install_packages", lambda names: None)
+    suite.bench(False)
+    timing = {call["demo"] for call in captured}
+    captured.clear()
+    suite.bench(False, experiments=True)
+    experiments = {call["demo"] for call in captured}
+    assert experiments == {"throughput", "shared_state", "service"}
+    assert timing == {name for name, spec in suite.REGISTRY.items()
+                      if spec.in_bench and not spec.experiment}
+    assert "packages" not in timing | experiments  # it needs the package index: its own task
