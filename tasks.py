@@ -75,18 +75,21 @@ def variants(c):
         "name": "the demo to run: nogil (the headline), cpu, overhead, startup, memory, ...",
         "workers": "comma-separated worker counts (default: 1, 2, 4 ... all cores)",
         "repeats": "the most timed repeats per point (default: the demo's adaptive rule)",
+        "time_cap": "seconds per point before its repeats stop (default: the demo's own); "
+                    "more gives tighter intervals on a noisy machine",
         "quick": "small sizes for a smoke test; results are real but not charted",
         "stage": "the talk's size (fixed work per worker, fits its slide's slot); "
                  "stored in build/stage-data/, not data/",
     },
 )
 @_friendly
-def demo(c, name, workers="", repeats="", quick=False, stage=False):
+def demo(c, name, workers="", repeats="", quick=False, stage=False, time_cap=""):
     """Run one demo under its variants, show it live and store it in data/ (--stage: build/)."""
     from inparallel.measure import suite
 
     # Every option is checked before anything is built or run.
-    suite.run(suite.parse_options(name, workers, repeats, quick=quick, stage=stage))
+    suite.run(suite.parse_options(name, workers, repeats, quick=quick, stage=stage,
+                                  time_cap=time_cap))
 
 
 @task(help={"quick": "a small smoke run of every demo (for CI)",

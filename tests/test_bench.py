@@ -64,6 +64,14 @@ def test_demo_and_bench_make_the_same_record_for_the_same_options(captured, name
                                    "repeats": None, **revision}
 
 
+def test_a_time_cap_reaches_the_demo_and_its_record_and_command(captured):
+    _tasks().demo(Context(), "cpu", time_cap="2.50")
+    (call,) = captured
+    assert call["command"] == "invoke demo cpu --time-cap 2.5"
+    assert call["settings"]["time_cap"] == 2.5
+    assert call["arg_sets"] == [["--time-cap", "2.5"]]
+
+
 def test_the_stored_command_is_the_canonical_command_whatever_the_spelling(captured):
     _tasks().demo(Context(), "nogil", workers=" 1 2", repeats="3", stage=True)
     (call,) = captured

@@ -140,6 +140,7 @@ class DemoOptions:
     repeats: int | None = None
     quick: bool = False
     stage: bool = False
+    time_cap: float | None = None  # seconds per point; None: the demo's own for its size
 
     @property
     def size(self) -> str:
@@ -151,7 +152,8 @@ class DemoOptions:
         """What a record stores as its ``settings``: identical for demo and bench."""
         revision = REGISTRY[self.name].revision if self.name in REGISTRY else 1
         return {"size": self.size, "workers": list(self.workers) if self.workers else None,
-                "repeats": self.repeats, **({"revision": revision} if revision > 1 else {})}
+                "repeats": self.repeats, **({"revision": revision} if revision > 1 else {}),
+                **({"time_cap": self.time_cap} if self.time_cap else {})}
 
     @property
     def command(self) -> str:
@@ -161,6 +163,8 @@ class DemoOptions:
             parts.append("--workers " + ",".join(map(str, self.workers)))
         if self.repeats:
             parts.append(f"--repeats {self.repeats}")
+        if self.time_cap:
+            parts.append(f"--time-cap {self.time_cap:g}")
         if self.size != "full":
             parts.append(f"--{self.size}")
         return " ".join(parts)
@@ -168,6 +172,7 @@ class DemoOptions:
     def arg_sets(self, spec: DemoSpec, cores: int) -> list[list[str]]:
         """The demo script's arguments, one list per process (``--quick`` is collect's)."""
         common = (["--repeats", str(self.repeats)] if self.repeats else []) + (
+            ["--time-cap", f"{self.time_cap:g}"] if self.time_cap else []) + (
             ["--stage"] if self.stage else [])
         if spec.point_per_process:
             return [["--workers", str(n), *common] for n in self.workers or default_workers(cores)]
@@ -210,14 +215,32 @@ def _parse_repeats(text: str | int) -> int | None:
     return int(text)
 
 
+MAX_TIME_CAP_S = 3600  # the demos' own bound (demos/harness.py)
+
+
+def _parse_time_cap(text: str | float) -> float | None:
+    text = str(text).strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0.001 <= seconds <= MAX_TIME_CAP_S:  # False for nan and inf too
+        raise UserError(f"--time-cap {text!r} is not a time per point; give seconds from 0.001 "
+                        f"to {MAX_TIME_CAP_S}, e.g. --time-cap 5 (or leave it out)", code=2)
+    return seconds
+
+
 def parse_options(name: str, workers: str = "", repeats: str | int = "", quick: bool = False,
-                  stage: bool = False) -> DemoOptions:
+                  stage: bool = False, time_cap: str | float = "") -> DemoOptions:
     """Check a demo's options before any work starts; a bad one is one line naming the fix."""
     spec_for(name)
     if quick and stage:
         raise UserError("--quick (a smoke test) and --stage (the talk's size) exclude each "
                         "other; choose one", code=2)
-    return DemoOptions(name, _parse_workers(workers), _parse_repeats(repeats), quick, stage)
+    return DemoOptions(name, _parse_workers(workers), _parse_repeats(repeats), quick, stage,
+                       _parse_time_cap(time_cap))
 
 
 def stage_data_dir() -> Path:
