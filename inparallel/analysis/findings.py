@@ -446,6 +446,40 @@ def throughput_steady_speedup(result: m.ResultLike) -> Verdict:
     return _all_right(numbers, wrong)
 
 
+#: Warm thread pools "follow the GIL" when GIL builds stay below the first and free-threaded
+#: builds reach the second (times sequential, at the largest task, on 2 or more workers).
+GIL_BOUND, FREE_SCALES = 1.2, 1.5
+
+
+def throughput_threads_every_build(result: m.ResultLike) -> Verdict:
+    """On every build measured, warm thread pools stay near 1x with the GIL and scale
+    without it (the largest task size, steady state)."""
+    tops: dict[str, m.Estimate] = {}
+    largest = 0.0
+    for variant in sorted(result.variants, key=m.version_key):
+        curve = m.stream_speedups(result, variant).get("threads", {})
+        if curve:
+            tops[variant], largest = curve[max(curve)], max(largest, max(curve))
+    gil = {v: e for v, e in tops.items() if not m.is_free_threaded(v)}
+    free = {v: e for v, e in tops.items() if m.is_free_threaded(v)}
+    if not gil or not free:
+        return Verdict.no_data("needs warm thread pools on a GIL and a free-threaded build")
+    workers = max((p.workers for p in result.select(workload="stream", strategy="threads")),
+                  default=0)
+    if workers < 2:
+        return Verdict.no_data("needs warm thread pools of 2 or more workers")
+
+    def listed(found: dict[str, m.Estimate]) -> str:
+        return ", ".join(f"{v} {fmt.times(e.value)}" for v, e in found.items())
+
+    numbers = {"n": str(workers), "gil_x": listed(gil), "free_x": listed(free),
+               "task": fmt.seconds(largest)}
+    return Verdict.of(all(e.value < GIL_BOUND for e in gil.values())
+                      and all(e.value >= FREE_SCALES for e in free.values()), numbers,
+                      f"GIL builds < {fmt.times(GIL_BOUND)} ({listed(gil)}); free-threaded "
+                      f">= {fmt.times(FREE_SCALES)} ({listed(free)})")
+
+
 def shared_state_threads(result: m.ResultLike) -> Verdict:
     """How free-threaded threads compare with the other ways of sharing one large graph."""
     _, free = m.focus_pair(result)
@@ -697,6 +731,11 @@ FINDINGS: tuple[Finding, ...] = (
         "Steady-state throughput of warm pools of {n} workers against sequential, with tasks "
         "of {task}: on {gil}, {gil_x}; on {free}, {free_x}.",
         throughput_steady_speedup),
+    Finding(
+        "throughput-threads-every-build", "throughput",
+        "Warm pools of {n} threads against sequential, with tasks of {task}, on every build "
+        "measured: {gil_x} with the GIL; {free_x} without it.",
+        throughput_threads_every_build),
     Finding(
         "shared-state-threads", "shared_state",
         "Answering queries against one graph of {graph} on {free} with {n} workers, threads "
