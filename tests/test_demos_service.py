@@ -267,6 +267,10 @@ def test_the_one_core_finding_holds_while_neither_model_uses_a_second_core():
     assert verdict.numbers["asyncio_cores"].startswith("0.96") and verdict.numbers["conns"] == "256"
     busy = synthetic(**{"3.14/asyncio": TWO_CORES})  # 1.8 cores of Python work on a GIL build
     assert findings.finding("service-one-core-ceiling").check(busy).status == "fails"
+    # Every GIL build counts, not only the focus one: an older build's busy threads fail it.
+    older = synthetic(**{"3.12/threads": TWO_CORES, "3.12/asyncio": ONE_CORE})
+    verdict = findings.finding("service-one-core-ceiling").check(older)
+    assert verdict.status == "fails" and verdict.numbers["gil"] == "3.12, 3.14"
 
 
 def test_the_multicore_finding_fails_when_a_parallel_model_does_not_pull_ahead():
