@@ -106,7 +106,7 @@ REGISTRY: dict[str, DemoSpec] = {
         # The experiments (issues 9 and 10), on every variant; interpreter pools and queues
         # are 3.14+, so earlier versions record those strategies as unavailable.
         DemoSpec("throughput", "Warm pools: tasks per second from 0.1 ms to 100 ms tasks",
-                 timeout_s=900, experiment=True),
+                 timeout_s=900, experiment=True, revision=2),
         DemoSpec("shared_state", "One large read-only graph: time and memory per strategy",
                  timeout_s=600, experiment=True),
         DemoSpec("service", "I/O-bound services under load: every server model, driven by wrk",
