@@ -5,20 +5,23 @@ build strings and tally words in dicts), so N workers do N units. The sequential
 the same N units one after the other. Throughput speedup at N workers is therefore
 N * t(sequential, 1) / t(strategy, N): 2.0 means two units in the time of one.
 
-Every time includes starting and stopping the workers, as a one-shot script pays it;
-startup.py measures that cost alone. Every answer is checked against the sequential one.
+Every strategy's workers are started before its timing and kept: a value is the work and
+handing it over, as a running service pays it; startup.py measures the start-up alone.
+Every answer is checked against the sequential one.
 
     python3.14t demos/cpu.py --workers 1,2
 """
+
+import contextlib
 
 import harness
 import strategies
 from workloads import count_primes, word_stats
 
 WORKLOADS = {"numeric": count_primes, "objects": word_stats}
-# One unit takes about 0.06-0.08 s on one core of the 2-core machine with 3.14 (0.12 s on
-# 3.13t): short enough that the per-point time cap holds a dozen values, whose median has a
-# tight interval, yet long enough that the work, not only the start-up, is timed.
+# One unit takes about 0.04-0.06 s on one core of the 2-core machine with 3.14 (0.1 s on
+# 3.13t): short enough that the per-point time cap holds a score of values, whose median has
+# a tight interval, and long enough that handing the unit over is a small part of it.
 SIZES = {"full": {"numeric": 55_000, "objects": 25_000},
          "stage": {"numeric": 30_000, "objects": 12_000},
          "quick": {"numeric": 3_000, "objects": 1_000}}
@@ -27,18 +30,27 @@ SIZES = {"full": {"numeric": 55_000, "objects": 25_000},
 def measure(workload, workers, size, expected, args):
     """One row per strategy: ``workers`` units of ``workload``, their repeats taken in turns."""
     fn = WORKLOADS[workload]
-    rows, runnable = {}, {}
-    for strategy in strategies.STRATEGIES:
-        reason = strategies.availability(strategy)
-        if reason:
-            rows[strategy] = harness.unavailable(workload, strategy, workers, reason,
-                                                 params(strategy, size, workers))
-        else:
-            runnable[strategy] = lambda s=strategy: strategies.run(s, workers, fn, size)
-    for strategy, timing in harness.compare(runnable, args).items():
-        rows[strategy] = harness.measured_row(
-            workload, strategy, workers, timing, lambda answers: answers == [expected] * workers,
-            params(strategy, size, workers))
+    rows, running = {}, {}
+    with contextlib.ExitStack() as stack:
+        # Processes first: their pools fork before any sub-interpreter exists.
+        for strategy in sorted(strategies.STRATEGIES, key=lambda s: not s.startswith("proc")):
+            reason = strategies.availability(strategy)
+            if reason:
+                rows[strategy] = harness.unavailable(workload, strategy, workers, reason,
+                                                     params(strategy, size, workers))
+                continue
+            try:
+                running[strategy] = stack.enter_context(strategies.started(strategy, workers))
+            except Exception as error:  # the workers would not even start
+                rows[strategy] = harness.row(workload, strategy, workers, [],
+                                             params=params(strategy, size, workers),
+                                             error=f"could not start: {harness.failure(error)}")
+        runnable = {s: lambda run=running[s]: run(fn, size)
+                    for s in strategies.STRATEGIES if s in running}
+        for strategy, timing in harness.compare(runnable, args).items():
+            rows[strategy] = harness.measured_row(
+                workload, strategy, workers, timing,
+                lambda answers: answers == [expected] * workers, params(strategy, size, workers))
     return [rows[strategy] for strategy in strategies.STRATEGIES]
 
 

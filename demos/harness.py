@@ -12,12 +12,15 @@ take their values in turns, round robin, so that a slow drift of a shared machin
 them all alike instead of whichever happened to run last.
 
 A virtual machine's speed drifts by several per cent over seconds (the host's clock and
-neighbours), on every CPU at once. So between the values a fixed reference loop is timed,
-and each value is brought to the point's median speed: value = raw * median(reference) /
-reference around it. Rows keep the raw values and these factors beside the values.
+neighbours), on every CPU at once. So before each value a fixed reference loop is timed, and
+each value is brought to the point's median speed: value = raw * median(every reading) /
+median(the readings within WINDOW_S of the value). One reading is too noisy to correct one
+value; their median over a fraction of a second follows the drift. Rows keep the raw values
+and these factors beside the values.
 """
 
 import argparse
+import bisect
 import json
 import math
 import os
@@ -41,7 +44,9 @@ MODES = {
     "quick": (3, 0.1, 0.0),
 }
 MAX_LOOPS = 1000  # calibration never makes one value longer than this many calls
-REFERENCE_ROUNDS = 50_000  # the reference loop: about 2 ms of pure-Python arithmetic
+REFERENCE_ROUNDS = 25_000  # the reference loop: about 1 ms of pure-Python arithmetic
+PROBES = 2  # reference readings before each value
+WINDOW_S = 0.2  # a value's speed: the median reading within this many seconds of its middle
 MAX_WORKERS = 1024  # more workers than this is a typo, not an experiment
 
 
@@ -117,6 +122,7 @@ class Timing:
         self.loops = 1  # calls per value, from calibrate()
         self.values = []  # corrected for the machine's speed when speeds are measured
         self.raw = []  # seconds as timed (one call's share)
+        self.moments = []  # (middle, duration) of each timed call, for its speed
         self.speeds = []  # the reference loop's seconds around each value
         self.elapsed_s = 0.0
         self.stopped = None  # the stop_reason, once there is one
@@ -135,6 +141,33 @@ def reference():
     for i in range(REFERENCE_ROUNDS):
         total += i * i % 7
     return time.perf_counter() - start
+
+
+class Speed:
+    """The reference readings taken at one point, with their times: the machine's speed."""
+
+    def __init__(self):
+        self.times = []
+        self.seconds = []
+
+    def read(self):
+        """Take PROBES readings now."""
+        for _ in range(PROBES):
+            start = time.perf_counter()
+            self.seconds.append(reference())
+            self.times.append(start)
+
+    def at(self, middle, duration):
+        """The median reading within WINDOW_S of ``middle`` (wider for a longer value, so that
+        the readings just before and after it count)."""
+        half = max(WINDOW_S, 0.6 * duration)
+        low = bisect.bisect_left(self.times, middle - half)
+        high = bisect.bisect_right(self.times, middle + half)
+        return statistics.median(self.seconds[low:high] or self.seconds)
+
+    def baseline(self):
+        """The point's median speed: every value is brought to it."""
+        return statistics.median(self.seconds)
 
 
 def corrected(raw, speeds, baseline):
@@ -165,7 +198,7 @@ def compare(candidates, args, warmup=1, per=1):
     """
     timings = {name: Timing() for name in candidates}
     shortest = getattr(args, "shortest", 0.0)
-    speed = reference if getattr(args, "reference", False) else None
+    speed = Speed() if getattr(args, "reference", False) else None
 
     def call(name, warming_up=False):
         timing = timings[name]
@@ -181,7 +214,12 @@ def compare(candidates, args, warmup=1, per=1):
         timing.answer = answer
         if not warming_up:  # a warm-up (starting a pool, say) does not eat into the time cap
             timing.elapsed_s += seconds
+            timing.moments.append((start + seconds / 2, seconds))
         return seconds
+
+    def correct(timing, baseline):
+        timing.speeds = [speed.at(*moment) for moment in timing.moments]
+        timing.values = corrected(timing.raw, timing.speeds, baseline)
 
     untimed = max(warmup, 1 if shortest > 0 else 0)
     for name in candidates:
@@ -192,28 +230,30 @@ def compare(candidates, args, warmup=1, per=1):
                     timings[name].loops = calibrate(seconds, shortest)
     active = [name for name in candidates if timings[name].error is None]
     while active:
-        before = speed() if speed else None
         for name in active:
+            if speed:
+                speed.read()
             seconds = call(name)
-            after = speed() if speed else None  # ... also the next value's "before"
             timing = timings[name]
             if seconds is not None:
                 timing.raw.append(seconds / timing.loops / per)
-                if speed:
-                    timing.speeds.append((before + after) / 2)
-            before = after
         for name in active:
             timing = timings[name]
-            # The stop rule is relative to the median, so any common baseline will do here.
-            timing.values = corrected(timing.raw, timing.speeds, 1.0) if speed else timing.raw
+            if timing.error:
+                continue  # it keeps its error and no values
+            if speed:  # the stop rule is relative to the median: any common baseline will do
+                correct(timing, 1.0)
+            else:
+                timing.values = timing.raw
             if timing.stopped is None:
                 timing.stopped = stop_reason(timing.values, timing.elapsed_s, args.repeats,
                                              args.time_cap)
         active = [name for name in active if timings[name].stopped is None]
-    every = [s for timing in timings.values() for s in timing.speeds]
-    for timing in timings.values():  # one baseline for the point: its candidates stay comparable
-        if timing.speeds:
-            timing.values = corrected(timing.raw, timing.speeds, statistics.median(every))
+    if speed and speed.seconds:
+        speed.read()  # the last values get readings after them too
+        for timing in timings.values():  # one baseline: the point's candidates stay comparable
+            if timing.raw and not timing.error:
+                correct(timing, speed.baseline())
     return timings
 
 

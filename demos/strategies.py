@@ -1,7 +1,8 @@
 """The ways to run ``fn(*args)`` on N workers, one small function each, side by side.
 
 Every ``run_*`` function starts its workers, gives each one unit of work, collects the
-answers in order and stops the workers again, so its time includes the start-up cost.
+answers in order and stops the workers again, so its time includes the start-up cost;
+``started`` keeps the workers of one strategy running, for timings without it.
 What each strategy costs:
 
 - sequential: nothing to start; the N units run one after the other (the baseline).
@@ -25,7 +26,9 @@ import it: a workload must live in an importable module such as ``workloads``, n
 import multiprocessing
 import pickle
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 
 STRATEGIES = ("sequential", "threads", "subinterpreters", "subinterpreters-pool",
               "processes-fork", "processes-forkserver", "processes-spawn")
@@ -111,6 +114,40 @@ def run(strategy, workers, fn, *args):
               "subinterpreters": run_subinterpreters,
               "subinterpreters-pool": run_subinterpreters_pool}[strategy]
     return runner(workers, fn, *args)
+
+
+@contextmanager
+def started(strategy, workers):
+    """``workers`` workers of ``strategy``, started now and kept until the block ends.
+
+    Yields ``run(fn, *args)``: one unit of work per worker on the running workers, answers
+    in order. A process pool forks here, so enter process pools before any sub-interpreter
+    exists (a fork() then kills the child).
+    """
+    if strategy == "sequential":
+        yield lambda fn, *args: run_sequential(workers, fn, *args)
+    elif strategy == "subinterpreters":
+        interps = []
+        try:
+            interps += [create_interpreter() for _ in range(workers)]
+            with ThreadPoolExecutor(max_workers=workers) as threads:
+                yield lambda fn, *args: list(threads.map(lambda i: i.call(fn, *args), interps))
+        finally:
+            for interp in interps:
+                interp.close()
+    else:
+        if strategy == "threads":
+            pool = ThreadPoolExecutor(max_workers=workers)
+        elif strategy == "subinterpreters-pool":
+            pool = interpreter_pool(workers)
+        else:
+            context = multiprocessing.get_context(strategy.removeprefix("processes-"))
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        with pool:
+            # Pools start workers on demand; tasks that overlap make every one of them start.
+            list(pool.map(time.sleep, [0.05] * workers))
+            yield lambda fn, *args: [f.result() for f in
+                                     [pool.submit(fn, *args) for _ in range(workers)]]
 
 
 def availability(strategy):

@@ -200,24 +200,49 @@ def test_calibration_makes_a_value_last_the_shortest_time_within_bounds(seconds,
 
 
 def test_values_are_brought_to_one_machine_speed_by_the_reference_loop(clock, monkeypatch):
-    # The machine runs at half speed around the second value of each candidate: the raw
-    # times double there, and so does the reference loop; the corrected values do not.
-    # Readings, in order: round start, after a, after b (three rounds).
-    speeds = iter([1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 1.0, 1.0, 1.0])
-    monkeypatch.setattr(harness, "reference", lambda: next(speeds))
+    # The machine slows down steadily: at time t everything takes (1 + t / 10) times as long,
+    # the reference loop as much as the work. The raw values drift; the corrected ones do not.
+    def slower():
+        return 1 + clock.now / 10
+
+    def reading():
+        seconds = 0.001 * slower()
+        clock.now += seconds
+        return seconds
+
+    def work():
+        clock.now += 0.1 * slower()
+
+    monkeypatch.setattr(harness, "reference", reading)
+    # Twenty values, whatever the rule would say: the drift needs time to show.
+    monkeypatch.setattr(harness, "stop_reason", lambda values, *rest: (
+        "max-repeats" if len(values) >= 20 else None))
+    args = SimpleNamespace(repeats=20, time_cap=100.0, reference=True)
+    timing = harness.compare({"work": work}, args)["work"]
+    raw, values = timing.raw, timing.values
+    assert len(values) == 20 and max(raw) / min(raw) > 1.15  # a 20% drift over the run
+    assert max(values) / min(values) < 1.02
+    assert values == pytest.approx([r * f for r, f in zip(raw, harness.measured_row(
+        "w", "work", 1, timing, lambda answer: True)["speed_factors"], strict=True)])
+
+
+def test_a_values_speed_is_the_median_reading_near_its_middle():
+    speed = harness.Speed()
+    speed.times, speed.seconds = [0.0, 0.1, 0.5, 0.6, 1.0], [1.0, 1.0, 2.0, 2.0, 1.0]
+    assert speed.at(0.55, 0.1) == 2.0  # within 0.2 s: the two slow readings
+    assert speed.at(0.05, 0.1) == 1.0
+    assert speed.at(0.55, 1.0) == 1.0  # a 1 s value: 0.6 s either side, all five readings
+    assert speed.at(5.0, 0.1) == 1.0  # none near: every reading
+    assert speed.baseline() == 1.0
+
+
+def test_a_failing_candidate_keeps_no_values_with_the_reference_loop(clock, monkeypatch):
+    monkeypatch.setattr(harness, "reference", lambda: 0.001)
     args = SimpleNamespace(repeats=3, time_cap=100.0, reference=True)
-    timings = harness.compare(candidates(clock, [], {"a": [1.0, 1.0, 2.0, 1.0],
-                                                     "b": [3.0, 3.0, 6.0, 3.0]}), args)
-    a, b = timings["a"], timings["b"]
-    assert a.raw == [1.0, 2.0, 1.0] and b.raw == [3.0, 6.0, 3.0]
-    assert a.speeds == [1.0, 2.0, 1.0] and b.speeds == [1.0, 2.0, 1.0]
-    # The baseline is the median of the point's readings (1.0): value = raw * 1.0 / speed.
-    assert a.values == pytest.approx([1.0, 1.0, 1.0])
-    assert b.values == pytest.approx([3.0, 3.0, 3.0])
-    row = harness.measured_row("w", "b", 1, b, lambda answer: True)
-    assert row["raw_values"] == [3.0, 6.0, 3.0] and row["median"] == pytest.approx(3.0)
-    assert row["speed_factors"] == pytest.approx([1.0, 0.5, 1.0])
-    assert row["ci_low"] == pytest.approx(3.0) and row["ci_high"] == pytest.approx(3.0)
+    timings = harness.compare(candidates(clock, [], {"a": [1.0] * 4, "b": [1.0] * 4},
+                                         fail_on=("b", 3)), args)
+    assert timings["b"].error == "RuntimeError: b broke" and timings["b"].values == []
+    assert len(timings["a"].values) == 3
 
 
 def test_without_the_reference_loop_the_values_are_the_raw_times(clock):
