@@ -129,7 +129,8 @@ def started(strategy, workers):
     elif strategy == "subinterpreters":
         interps = []
         try:
-            interps += [create_interpreter() for _ in range(workers)]
+            for _ in range(workers):  # one by one, so that a failure closes those made already
+                interps.append(create_interpreter())
             with ThreadPoolExecutor(max_workers=workers) as threads:
                 yield lambda fn, *args: list(threads.map(lambda i: i.call(fn, *args), interps))
         finally:
