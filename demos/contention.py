@@ -17,11 +17,11 @@ import threading
 
 import harness
 
-# Operations in total, split over the threads. Full size: about a tenth of a second or more
-# per timing on one core, long enough that starting the threads is lost in the noise and the
-# adaptive rule can bring the interval within a few per cent.
-SIZES = {"full": 2_000_000, "stage": 200_000, "quick": 20_000}
-TIME_CAP_S = 3.0  # per point in a full run: room for about ten values of the slowest pair
+# Operations in total, split over the threads. Full size: about 50 ms or more per timing on
+# one core, long enough that starting the threads is lost in the noise, short enough that
+# the adaptive rule gets a dozen values of the slowest pair within its time cap.
+SIZES = {"full": 1_000_000, "stage": 200_000, "quick": 20_000}
+TIME_CAP_S = 1.5  # per point in a full run
 STAGE_TIME_CAP_S = 0.25  # per point on stage: what the slide's slot was timed with
 
 

@@ -12,11 +12,17 @@ take their values in turns, round robin, so that a slow drift of a shared machin
 them all alike instead of whichever happened to run last.
 
 A virtual machine's speed drifts by several per cent over seconds (the host's clock and
-neighbours), on every CPU at once. So before each value a fixed reference loop is timed, and
-each value is brought to the point's median speed: value = raw * median(every reading) /
-median(the readings within WINDOW_S of the value). One reading is too noisy to correct one
-value; their median over a fraction of a second follows the drift. Rows keep the raw values
-and these factors beside the values.
+neighbours), on every CPU at once. So before each value a fixed reference loop is timed (more
+readings before a longer value), and each value is brought to the point's median speed:
+value = raw * (median(every reading) / median(the readings within WINDOW_S of the value)) ** w.
+One reading is too noisy to correct one value; their median over a fraction of a second
+follows the drift. The weight w (``following``) is how far the values actually move with the
+readings, from 0 to 1, as for a control variate: near 1 when the machine drifts, near 0 when
+the readings move on their own and correcting would only add their noise. Rows keep the raw
+values and the resulting factors beside the values.
+
+A value lasts at least the mode's shortest time (calls are batched, ``loops``), and the time
+cap never stops a point before it has FEWEST values.
 """
 
 import argparse
@@ -34,7 +40,9 @@ CONFIDENCE = 0.95
 # Fewest values whose order-statistic interval reaches 95%: with n values, (min, max)
 # covers the median with probability 1 - 2 / 2**n, 96.9% from n = 6 on (93.75% at 5).
 MIN_REPEATS = 6
-FEWEST = 3  # the time cap never stops a point before it has an interval (3 values)
+# The time cap never stops a point before it has this many values: with 6 to 8 values the 95%
+# interval is (min, max) and one outlier decides it; from 12 on it leaves out two each side.
+FEWEST = 12
 MAX_REPEATS = 40  # a fast, noisy point stops here; 40 values give the interval (x14, x27)
 MODES = {
     # mode: (largest number of values, share of the demo's full-run time cap per point,
@@ -46,6 +54,11 @@ MODES = {
 MAX_LOOPS = 1000  # calibration never makes one value longer than this many calls
 REFERENCE_ROUNDS = 25_000  # the reference loop: about 1 ms of pure-Python arithmetic
 PROBES = 2  # reference readings before each value
+# More readings before a longer value, so that they take about this share of its time (up
+# to MOST_PROBES): between long values readings are sparse, and a few are noisier than the
+# drift they would correct.
+PROBE_SHARE = 0.05
+MOST_PROBES = 16
 WINDOW_S = 0.2  # a value's speed: the median reading within this many seconds of its middle
 MAX_WORKERS = 1024  # more workers than this is a typo, not an experiment
 
@@ -150,9 +163,13 @@ class Speed:
         self.times = []
         self.seconds = []
 
-    def read(self):
-        """Take PROBES readings now."""
-        for _ in range(PROBES):
+    def read(self, before=0.0):
+        """Take readings now: PROBES, or more before a value expected to last ``before`` s."""
+        last = self.seconds[-1] if self.seconds else None
+        count = PROBES
+        if last and before:
+            count = min(MOST_PROBES, max(PROBES, round(PROBE_SHARE * before / last)))
+        for _ in range(count):
             start = time.perf_counter()
             self.seconds.append(reference())
             self.times.append(start)
@@ -170,9 +187,34 @@ class Speed:
         return statistics.median(self.seconds)
 
 
-def corrected(raw, speeds, baseline):
-    """``raw`` values at the machine speed where the reference loop takes ``baseline`` s."""
-    return [value * baseline / speed for value, speed in zip(raw, speeds, strict=True)]
+def corrected(raw, speeds, baseline, follow=1.0):
+    """``raw`` values at the machine speed where the reference loop takes ``baseline`` s.
+
+    ``follow`` is how much of the reference's change the values share (``following``): 1
+    divides by the speed ratio, 0 leaves the values as timed.
+    """
+    return [value * (baseline / speed) ** follow
+            for value, speed in zip(raw, speeds, strict=True)]
+
+
+def following(pairs):
+    """How far values follow the reference readings, from 0 to 1: a control variate's weight.
+
+    ``pairs`` holds one (raw values, their speeds) per candidate. The weight is the pooled
+    least-squares slope of log(value) on log(speed) within each candidate, kept in [0, 1].
+    When the machine drifts, work and reference slow down together and it is near 1; when
+    the readings move on their own (the work's aftermath shares their CPU, say), near 0, and
+    correcting would only add their noise to the values.
+    """
+    sxy = sxx = 0.0
+    for raw, speeds in pairs:
+        if len(raw) < 3:
+            continue
+        xs, ys = [math.log(s) for s in speeds], [math.log(v) for v in raw]
+        mx, my = statistics.fmean(xs), statistics.fmean(ys)
+        sxy += sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+        sxx += sum((x - mx) ** 2 for x in xs)
+    return min(1.0, max(0.0, sxy / sxx)) if sxx > 0 else 0.0
 
 
 def calibrate(seconds, shortest, most=MAX_LOOPS):
@@ -217,9 +259,24 @@ def compare(candidates, args, warmup=1, per=1):
             timing.moments.append((start + seconds / 2, seconds))
         return seconds
 
-    def correct(timing, baseline):
-        timing.speeds = [speed.at(*moment) for moment in timing.moments]
-        timing.values = corrected(timing.raw, timing.speeds, baseline)
+    def recalibrated(timing, seconds):
+        # A first value far shorter than calibration promised (the warm-up call was slowed
+        # by imports, say) is a calibration round, not a value: pyperf's recalibration. Only
+        # before the first kept value, so that no value is ever dropped for being fast.
+        if timing.raw or seconds >= shortest / 2 or timing.loops >= MAX_LOOPS:
+            return False
+        timing.loops = calibrate(seconds / timing.loops, shortest, MAX_LOOPS)
+        timing.elapsed_s -= seconds
+        timing.moments.pop()
+        return True
+
+    def correct(baseline):
+        measured = [t for t in timings.values() if t.raw and not t.error]
+        for timing in measured:
+            timing.speeds = [speed.at(*moment) for moment in timing.moments]
+        follow = following([(t.raw, t.speeds) for t in measured])
+        for timing in measured:
+            timing.values = corrected(timing.raw, timing.speeds, baseline, follow)
 
     untimed = max(warmup, 1 if shortest > 0 else 0)
     for name in candidates:
@@ -231,19 +288,21 @@ def compare(candidates, args, warmup=1, per=1):
     active = [name for name in candidates if timings[name].error is None]
     while active:
         for name in active:
-            if speed:
-                speed.read()
+            if speed:  # the last value of this candidate says how long the next will be
+                speed.read(timings[name].moments[-1][1] if timings[name].moments else 0.0)
             seconds = call(name)
             timing = timings[name]
+            if seconds is not None and recalibrated(timing, seconds):
+                continue
             if seconds is not None:
                 timing.raw.append(seconds / timing.loops / per)
+        if speed:  # the stop rule is relative to the median: any common baseline will do
+            correct(1.0)
         for name in active:
             timing = timings[name]
             if timing.error:
                 continue  # it keeps its error and no values
-            if speed:  # the stop rule is relative to the median: any common baseline will do
-                correct(timing, 1.0)
-            else:
+            if not speed:
                 timing.values = timing.raw
             if timing.stopped is None:
                 timing.stopped = stop_reason(timing.values, timing.elapsed_s, args.repeats,
@@ -251,9 +310,7 @@ def compare(candidates, args, warmup=1, per=1):
         active = [name for name in active if timings[name].stopped is None]
     if speed and speed.seconds:
         speed.read()  # the last values get readings after them too
-        for timing in timings.values():  # one baseline: the point's candidates stay comparable
-            if timing.raw and not timing.error:
-                correct(timing, speed.baseline())
+        correct(speed.baseline())  # one baseline: the point's candidates stay comparable
     return timings
 
 
@@ -351,6 +408,21 @@ def cores():
         return len(os.sched_getaffinity(0))
     except AttributeError:
         return os.cpu_count() or 1
+
+
+def on_one_cpu():
+    """Run this process, and every thread and process it starts, on one CPU: the number of
+    CPUs the demo then runs on (1, or all of them where affinity cannot be set).
+
+    For the cost of one worker (its start, a round trip): otherwise the scheduler decides
+    whether the worker runs beside its caller or on another CPU, and a thread's round trip
+    on a 2-CPU virtual machine switches between about 11 us (one CPU) and 57 us (two) with
+    it. Call it first thing: threads and child processes inherit the calling thread's mask.
+    """
+    if not hasattr(os, "sched_setaffinity"):
+        return cores()
+    os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+    return 1
 
 
 def worker_counts(limit):

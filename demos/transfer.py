@@ -1,7 +1,8 @@
 """Data transfer: the cost of moving data to a worker and back, from 1 KB to 64 MB.
 
-One worker, kept alive across measurements so that only the transfer is timed. The worker
-reads every byte (a checksum) and returns the data; what differs is how the data travels:
+One worker, kept alive across measurements so that only the transfer is timed, on the same
+CPU as its caller (``cpus`` 1 in a row's params; see harness.on_one_cpu). The worker reads
+every byte (a checksum) and returns the data; what differs is how the data travels:
 
 - threads share the object itself: nothing is copied;
 - sub-interpreters copy "shareable" objects (bytes) in and out, share a memoryview's
@@ -177,9 +178,9 @@ def unavailable_reason(strategy):
     return None
 
 
-def params(strategy, size):
-    """What a row records about how the data travelled."""
-    found = {"size_bytes": size}
+def params(strategy, size, cpus):
+    """What a row records about how the data travelled, and on how many CPUs."""
+    found = {"size_bytes": size, "cpus": cpus}
     if strategy.startswith("subinterpreters"):
         found["api"] = strategies.SUBINTERPRETER_API
     if strategy.startswith("processes"):
@@ -216,20 +217,21 @@ def measure(workload, table, workers, size, args):
         {s: lambda s=s, w=w: table[s][1](w, data) for s, w in running.items()}, args)
     rows = []
     for strategy in table:
-        reason = unavailable_reason(strategy)
+        reason, found = unavailable_reason(strategy), params(strategy, size, args.cpus)
         if reason:
-            rows.append(harness.unavailable(workload, strategy, 1, reason, params(strategy, size)))
+            rows.append(harness.unavailable(workload, strategy, 1, reason, found))
         elif strategy not in running:
-            rows.append(harness.row(workload, strategy, 1, [], params=params(strategy, size),
+            rows.append(harness.row(workload, strategy, 1, [], params=found,
                                     error=workers[strategy]))
         else:
             rows.append(harness.measured_row(workload, strategy, 1, timings[strategy], correct,
-                                             params(strategy, size)))
+                                             found))
     return rows
 
 
 def main(argv=None):
     args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=0.5)
+    args.cpus = harness.on_one_cpu()  # the worker and its caller share one CPU
     out = harness.Output(args.json)
     for workload, table in STRATEGIES.items():
         sizes = [s for s in args.size if workload != "list" or s <= LARGEST_LIST]

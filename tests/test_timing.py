@@ -73,14 +73,18 @@ def test_an_outlier_does_not_stop_a_point_from_converging():
 
 
 def test_a_wide_point_goes_on_until_its_time_cap_or_its_most_values():
-    assert harness.stop_reason(LOOSE, 1.0, max_repeats=40, time_cap_s=2) is None
-    assert harness.stop_reason(LOOSE, 2.0, max_repeats=40, time_cap_s=2) == "time-cap"
+    loose = LOOSE * 2  # 12 values, +-20%
+    assert harness.stop_reason(loose, 1.0, max_repeats=40, time_cap_s=2) is None
+    assert harness.stop_reason(loose, 2.0, max_repeats=40, time_cap_s=2) == "time-cap"
     assert harness.stop_reason(LOOSE, 0.1, max_repeats=6, time_cap_s=2) == "max-repeats"
 
 
-def test_the_time_cap_never_leaves_a_point_without_an_interval():
-    assert harness.stop_reason([5.0, 5.1], 10.1, max_repeats=40, time_cap_s=1) is None
-    assert harness.stop_reason([5.0, 5.1, 5.2], 15.3, max_repeats=40, time_cap_s=1) == "time-cap"
+def test_the_time_cap_never_stops_a_point_before_its_interval_leaves_out_outliers():
+    values = [5.0 + 0.1 * i for i in range(harness.FEWEST)]
+    assert harness.stop_reason(values[:-1], 100.0, max_repeats=40, time_cap_s=1) is None
+    assert harness.stop_reason(values, 100.0, max_repeats=40, time_cap_s=1) == "time-cap"
+    low, high = harness.median_ci(values)  # the floor's interval drops the extremes
+    assert low > min(values) and high < max(values)
 
 
 def test_reaching_the_target_on_the_last_allowed_value_counts_as_converged():
@@ -156,7 +160,8 @@ def test_the_time_cap_counts_timed_values_only_not_the_warm_up(clock):
     args = SimpleNamespace(repeats=40, time_cap=3.0)
     timings = harness.compare(candidates(clock, log, {"slow": [50.0] + [1.0, 1.5] * 10}), args)
     assert timings["slow"].stopped == "time-cap"
-    assert timings["slow"].values == [1.0, 1.5, 1.0]  # 3.5 s of values; the warm-up is free
+    # The cap (3 s) is spent after 3 values, but the floor asks for FEWEST; the warm-up is free.
+    assert timings["slow"].values == [1.0, 1.5] * (harness.FEWEST // 2)
 
 
 def test_a_candidate_that_fails_keeps_its_error_and_the_others_go_on(clock):
@@ -189,6 +194,17 @@ def test_a_short_call_is_timed_in_a_calibrated_batch(clock):
     row = harness.measured_row("w", "fast", 1, timings["fast"], lambda answer: True)
     assert row["loops"] == 20
     assert "loops" not in harness.measured_row("w", "slow", 1, timings["slow"], lambda a: True)
+
+
+def test_a_first_call_slowed_by_imports_does_not_leave_a_fast_call_timed_alone(clock):
+    # The warm-up takes 0.5 s (imports); then a call takes 1 ms. Calibrating on the warm-up
+    # alone would time single calls; the first, too short value recalibrates instead.
+    log = []
+    args = SimpleNamespace(repeats=3, time_cap=100.0, shortest=0.02)
+    timings = harness.compare(candidates(clock, log, {"fast": [0.5] + [0.001] * 100}), args)
+    assert timings["fast"].loops == 20
+    assert timings["fast"].values == pytest.approx([0.001] * 3)
+    assert log.count("fast") == 1 + 1 + 3 * 20  # warm-up, the recalibrating call, 3 values
 
 
 @pytest.mark.parametrize(("seconds", "shortest", "loops"), [
