@@ -30,21 +30,20 @@ SIZES = {"full": {"numeric": 55_000, "objects": 25_000},
 def measure(workload, workers, size, expected, args):
     """One row per strategy: ``workers`` units of ``workload``, their repeats taken in turns."""
     fn = WORKLOADS[workload]
-    rows, running = {}, {}
+    rows = {}
     with contextlib.ExitStack() as stack:
-        # Processes first: their pools fork before any sub-interpreter exists.
-        for strategy in sorted(strategies.STRATEGIES, key=lambda s: not s.startswith("proc")):
+        available = {}
+        for strategy in strategies.STRATEGIES:
             reason = strategies.availability(strategy)
             if reason:
                 rows[strategy] = harness.unavailable(workload, strategy, workers, reason,
                                                      params(strategy, size, workers))
-                continue
-            try:
-                running[strategy] = stack.enter_context(strategies.started(strategy, workers))
-            except Exception as error:  # the workers would not even start
-                rows[strategy] = harness.row(workload, strategy, workers, [],
-                                             params=params(strategy, size, workers),
-                                             error=f"could not start: {harness.failure(error)}")
+            else:
+                available[strategy] = lambda s=strategy: strategies.started(s, workers)
+        running, failed = strategies.start_each(stack, available)
+        for strategy, error in failed.items():
+            rows[strategy] = harness.row(workload, strategy, workers, [],
+                                         params=params(strategy, size, workers), error=error)
         runnable = {s: lambda run=running[s]: run(fn, size)
                     for s in strategies.STRATEGIES if s in running}
         for strategy, timing in harness.compare(runnable, args).items():
@@ -59,7 +58,7 @@ def params(strategy, size, workers):
 
 
 def main(argv=None):
-    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=1.0)
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=1.5)
     out = harness.Output(args.json)
     for workload, fn in WORKLOADS.items():
         size = args.size[workload]

@@ -62,7 +62,7 @@ def round_trips(call, calls):
 
 
 def main(argv=None):
-    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=1.0)
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=1.5)
     cpus = harness.on_one_cpu()
     out = harness.Output(args.json)
     params = {s: {**strategies.params(s), "cpus": cpus} for s in STRATEGIES}
@@ -88,13 +88,8 @@ def main(argv=None):
         out.emit(harness.measured_row("start", strategy, 1, timing,
                                       lambda answer: answer == [None], params[strategy]))
     with contextlib.ExitStack() as stack:
-        calls, failed = {}, {}
-        # Processes first: a fork() while a sub-interpreter exists kills the child.
-        for strategy in sorted(runnable, key=lambda s: not s.startswith("processes")):
-            try:
-                calls[strategy] = stack.enter_context(running_worker(strategy))
-            except Exception as error:
-                failed[strategy] = harness.failure(error)
+        calls, failed = strategies.start_each(
+            stack, {s: lambda s=s: running_worker(s) for s in runnable})
         # Each value is the mean of several calls: one call is too short to time alone.
         trips = harness.compare({s: lambda c=c: round_trips(c, args.size)
                                  for s, c in calls.items()}, args, warmup=0, per=args.size)

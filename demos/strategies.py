@@ -30,6 +30,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 
+import harness
+
 STRATEGIES = ("sequential", "threads", "subinterpreters", "subinterpreters-pool",
               "processes-fork", "processes-forkserver", "processes-spawn")
 
@@ -149,6 +151,19 @@ def started(strategy, workers):
             list(pool.map(time.sleep, [0.05] * workers))
             yield lambda fn, *args: [f.result() for f in
                                      [pool.submit(fn, *args) for _ in range(workers)]]
+
+
+def start_each(stack, starters):
+    """Enter ``starters[name]()`` on ``stack`` for every name, process pools first: a fork()
+    while a sub-interpreter exists kills the child. Returns (name -> what each context
+    yielded, name -> the error line of each that would not start); the others go on."""
+    running, failed = {}, {}
+    for name in sorted(starters, key=lambda s: not s.startswith("processes")):
+        try:
+            running[name] = stack.enter_context(starters[name]())
+        except Exception as error:  # its workers would not even start
+            failed[name] = f"could not start: {harness.failure(error)}"
+    return running, failed
 
 
 def availability(strategy):

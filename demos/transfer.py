@@ -190,17 +190,19 @@ def params(strategy, size, cpus):
 
 def start_workers(stack, table):
     """Start one worker per runnable strategy, all kept alive: strategy -> worker or error."""
-    workers = {}
-    # Processes first: a fork() while a sub-interpreter exists kills the child.
-    for strategy in sorted(table, key=lambda s: not s.startswith("processes")):
-        if unavailable_reason(strategy) is None:
-            try:
-                workers[strategy] = stack.enter_context(table[strategy][0]())
-                if strategy.startswith("processes"):  # a pool forks on its first task
-                    workers[strategy].submit(checksum, b"").result()
-            except Exception as error:  # the worker would not even start
-                workers[strategy] = f"could not start: {harness.failure(error)}"
-    return workers
+    running, failed = strategies.start_each(
+        stack, {s: lambda s=s: warmed(table[s][0]()) for s in table
+                if unavailable_reason(s) is None})
+    return {**running, **failed}
+
+
+@contextlib.contextmanager
+def warmed(worker):
+    """``worker`` entered; a process pool has forked its process (on its first task)."""
+    with worker as entered:
+        if isinstance(entered, ProcessPoolExecutor):
+            entered.submit(checksum, b"").result()
+        yield entered
 
 
 def measure(workload, table, workers, size, args):
@@ -230,7 +232,7 @@ def measure(workload, table, workers, size, args):
 
 
 def main(argv=None):
-    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=0.5)
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=0.75)
     args.cpus = harness.on_one_cpu()  # the worker and its caller share one CPU
     out = harness.Output(args.json)
     for workload, table in STRATEGIES.items():

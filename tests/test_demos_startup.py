@@ -30,3 +30,8 @@ def test_first_start_repeated_start_and_round_trip_for_every_strategy(record, va
             assert row["correct"] is True
             # "first" is one value by definition; --quick takes at most 3 (harness.MODES)
             assert len(row["values"]) == (1 if row["workload"] == "first" else 3), row
+
+
+@pytest.mark.parametrize("variant", variants())
+def test_a_worker_starts_beside_its_caller_on_one_cpu(record, variant):
+    assert {row["params"]["cpus"] for row in run_of(record, variant)["results"]} == {1}

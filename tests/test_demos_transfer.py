@@ -53,6 +53,7 @@ CRASHING = """
 import os, harness, transfer
 from concurrent.futures import ProcessPoolExecutor
 out, args = harness.Output(True), harness.parse_args("", transfer.SIZES, ["--quick"])
+args.cpus = harness.on_one_cpu()
 table = {"processes-pickle": (None, lambda pool, data: pool.submit(os._exit, 3).result())}
 with ProcessPoolExecutor(1) as pool:
     for row in transfer.measure("bytes", table, {"processes-pickle": pool}, 1024, args):
@@ -70,3 +71,8 @@ def test_a_crashed_worker_becomes_an_error_row_and_the_demo_goes_on(variant):
     assert last == "went on"
     assert "BrokenProcessPool" in row["error"]
     assert row["values"] == [] and row["correct"] is None
+
+
+@pytest.mark.parametrize("variant", variants())
+def test_the_worker_and_its_caller_share_one_cpu(record, variant):
+    assert {row["params"]["cpus"] for row in run_of(record, variant)["results"]} == {1}

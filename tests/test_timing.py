@@ -433,3 +433,35 @@ def test_pyperf_system_show_is_kept_by_section():
         "warnings": ["Turbo Boost (MSR): Failed to read MSR 0x1a0"],
     }
 
+
+
+def test_the_correction_weight_follows_how_far_values_move_with_the_reference():
+    speeds = [1.0, 1.1, 0.9, 1.2, 0.95, 1.05]
+    drifting = [2.0 * s for s in speeds]  # the work slows exactly as the reference does
+    steady = [2.0, 2.01, 1.99, 2.0, 2.01, 1.99]  # the readings move on their own
+    assert harness.following([(drifting, speeds)]) == pytest.approx(1.0)
+    assert harness.following([(steady, speeds)]) == pytest.approx(0.0, abs=0.05)
+    assert harness.corrected(steady, speeds, 1.0, follow=0.0) == steady
+    assert harness.following([([1.0, 1.0], [1.0, 2.0])]) == 0.0  # too few values to tell
+
+
+def test_workers_start_process_pools_first_and_one_that_fails_leaves_the_others():
+    import contextlib
+
+    import strategies
+
+    order = []
+
+    @contextlib.contextmanager
+    def worker(name):
+        order.append(name)
+        if name == "subinterpreters":
+            raise RuntimeError("no room\nsecond line")
+        yield name
+
+    names = ("threads", "subinterpreters", "processes-fork")
+    with contextlib.ExitStack() as stack:
+        running, failed = strategies.start_each(stack, {n: lambda n=n: worker(n) for n in names})
+    assert order[0] == "processes-fork"
+    assert running == {"processes-fork": "processes-fork", "threads": "threads"}
+    assert failed == {"subinterpreters": "could not start: RuntimeError: no room"}
