@@ -188,7 +188,7 @@ def ft_cost_fell(result: m.ResultLike) -> Verdict:
     shared = [w for w in old if w in new]
     if not shared:
         return Verdict.no_data("needs one-thread timings of 3.13, 3.13t, 3.14 and 3.14t")
-    pairs = ", ".join(f"{w} {fmt.percent(old[w].value)} to {fmt.percent(new[w].value)}"
+    pairs = ", ".join(f"{w} {fmt.percent(old[w].value)} → {fmt.percent(new[w].value)}"
                       for w in shared)
     fell = [w for w in shared if new[w].value < old[w].value]
     rose = [w for w in shared if new[w].low > old[w].high]
@@ -676,7 +676,7 @@ FINDINGS: tuple[Finding, ...] = (
         ft_single_thread_cost),
     Finding(
         "ft-cost-fell", "overhead",
-        "From 3.13t to 3.14t, the single-thread cost of free-threading fell on {k} of {n} "
+        "From 3.13t to 3.14t, the free-threaded build's single-thread cost fell on {k} of {n} "
         "workloads: {pairs}.",
         ft_cost_fell),
     Finding(

@@ -165,10 +165,26 @@ ADMONITION_RE = re.compile(r'^!!! \w+ "(?P<title>[^"]*)"\n\n(?P<body>(?:    .*\n
                            re.MULTILINE)
 
 
+# The evidence links of a finding: "data: [`file`](path), [`file`](path)".
+EVIDENCE_RE = re.compile(r"data: (?P<links>\[`[^`]+`\]\([^)]+\)(?:, \[`[^`]+`\]\([^)]+\))*)")
+LINK_RE = re.compile(r"\[`[^`]+`\]\([^)]+\)")
+
+
+def _newest_evidence(match: re.Match[str]) -> str:
+    """The newest evidence file, and how many more: every run added would otherwise
+    lengthen the sentence until it spills off its slide (the site lists them all)."""
+    links = LINK_RE.findall(match["links"])
+    if len(links) == 1:
+        return match[0]
+    newest = max(links)  # file names start with the run's UTC time
+    return f"data: [newest of {len(links)} runs]({newest.split('](', 1)[1]}"
+
+
 def finding_for_slide(text: str) -> str:
     """A finding's generated include, made to work in the deck (``docs/slides/index.html``):
-    its evidence links point one folder up, and a claim the data contradict (an admonition on
-    the site, in a preview build) stays visibly marked, as a quote with its title in bold."""
+    its evidence links point one folder up and name the newest file only, and a claim the
+    data contradict (an admonition on the site, in a preview build) stays visibly marked, as
+    a quote with its title in bold."""
 
     def quote(match: re.Match[str]) -> str:
         body = "\n".join(line.removeprefix("    ") for line in match["body"].splitlines())
@@ -176,6 +192,7 @@ def finding_for_slide(text: str) -> str:
                           *(f"> {line}".rstrip() for line in body.strip("\n").splitlines())])
 
     text = ADMONITION_RE.sub(quote, text).replace("](data/", "](../data/").strip("\n")
+    text = EVIDENCE_RE.sub(_newest_evidence, text)
     bullets = [line for line in text.splitlines() if line.startswith("- ")]
     if len(bullets) > 1 and len(bullets) == len([ln for ln in text.splitlines() if ln.strip()]):
         # One sentence per machine: a slide shows the first machine's, the one its chart
