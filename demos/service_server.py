@@ -172,6 +172,8 @@ def main(argv=None):
                 finally:
                     os._exit(1)
             pids.append(pid)
+        # Before the port is printed: the demo may stop the server right after reading it.
+        signal.signal(signal.SIGTERM, lambda *_: stop_all(pids, 0))
     exit_with_parent()
     print(listener.getsockname()[1], flush=True)
     if args.model == "threads":
@@ -196,24 +198,26 @@ def main(argv=None):
 def supervise(pids):
     """The prefork parent's job: reap its workers, so their CPU time is counted as ours.
 
-    SIGTERM (the demo stopping this server) or the death of one worker (a crash) stops and
-    reaps them all, then exits, with the crashed worker's exit code: the demo sees a crashed
-    server, not a half-dead one. The harness accounts a run's CPU time through wait4, which
-    only counts children somebody waited for.
+    SIGTERM (the demo stopping this server; its handler is set before the port is printed)
+    or the death of one worker (a crash) stops and reaps them all, then exits, with the
+    crashed worker's exit code: the demo sees a crashed server, not a half-dead one. The
+    harness accounts a run's CPU time through wait4, which only counts children somebody
+    waited for.
     """
-    def stop_all(code):
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        for pid in pids:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-        os._exit(code)
-
-    signal.signal(signal.SIGTERM, lambda *_: stop_all(0))
     pid, status = os.wait()
     pids.remove(pid)
-    stop_all(os.waitstatus_to_exitcode(status) or 1)
+    stop_all(pids, os.waitstatus_to_exitcode(status) or 1)
+
+
+def stop_all(pids, code):
+    """Kill and reap every worker in ``pids``, then exit with ``code``."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    for pid in pids:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    os._exit(code)
 
 
 if __name__ == "__main__":
