@@ -21,8 +21,8 @@ readings, from 0 to 1, as for a control variate: near 1 when the machine drifts,
 the readings move on their own and correcting would only add their noise. Rows keep the raw
 values and the resulting factors beside the values.
 
-A value lasts at least the mode's shortest time (calls are batched, ``loops``), and the time
-cap never stops a point before it has FEWEST values.
+A value lasts at least the mode's shortest time (calls are batched, ``loops``), and in a full
+run the time cap never stops a point before it has FEWEST values.
 """
 
 import argparse
@@ -40,16 +40,18 @@ CONFIDENCE = 0.95
 # Fewest values whose order-statistic interval reaches 95%: with n values, (min, max)
 # covers the median with probability 1 - 2 / 2**n, 96.9% from n = 6 on (93.75% at 5).
 MIN_REPEATS = 6
-# The time cap never stops a point before it has this many values: with 6 to 8 values the 95%
-# interval is (min, max) and one outlier decides it; from 12 on it leaves out two each side.
+# In a full run the time cap never stops a point before it has this many values: with 6 to 8
+# values the 95% interval is (min, max) and one outlier decides it; from 12 on it leaves out
+# two each side. Stage and quick runs keep to their slot instead: 3 values at least.
 FEWEST = 12
+FEWEST_ON_STAGE = 3
 MAX_REPEATS = 40  # a fast, noisy point stops here; 40 values give the interval (x14, x27)
 MODES = {
     # mode: (largest number of values, share of the demo's full-run time cap per point,
-    #        shortest value in seconds)
-    "full": (MAX_REPEATS, 1.0, 0.02),
-    "stage": (12, 0.25, 0.005),
-    "quick": (3, 0.1, 0.0),
+    #        shortest value in seconds, fewest values before the time cap stops a point)
+    "full": (MAX_REPEATS, 1.0, 0.02, FEWEST),
+    "stage": (12, 0.25, 0.005, FEWEST_ON_STAGE),
+    "quick": (3, 0.1, 0.0, FEWEST_ON_STAGE),
 }
 MAX_LOOPS = 1000  # calibration never makes one value longer than this many calls
 REFERENCE_ROUNDS = 25_000  # the reference loop: about 1 ms of pure-Python arithmetic
@@ -106,21 +108,21 @@ def within_target(values, target=TARGET, confidence=CONFIDENCE):
 
 
 def stop_reason(values, elapsed_s, max_repeats, time_cap_s, min_repeats=MIN_REPEATS,
-                target=TARGET):
+                target=TARGET, fewest=FEWEST):
     """The adaptive-repeat rule: why to stop measuring a point now, or None to go on.
 
     ``values`` are the point's timings so far, ``elapsed_s`` the time spent taking them.
     Checked in this order, so that a point reaching its target on its last allowed value
     counts as converged: 'converged' (at least ``min_repeats`` values and
     ``within_target``), 'max-repeats' (``max_repeats`` values taken), 'time-cap'
-    (``elapsed_s`` >= ``time_cap_s``, once there are FEWEST values: a point slower than
-    its cap still gets an interval).
+    (``elapsed_s`` >= ``time_cap_s``, once there are ``fewest`` values: a point slower
+    than its cap still gets an interval).
     """
     if len(values) >= min_repeats and within_target(values, target):
         return "converged"
     if len(values) >= max_repeats:
         return "max-repeats"
-    if elapsed_s >= time_cap_s and len(values) >= FEWEST:
+    if elapsed_s >= time_cap_s and len(values) >= fewest:
         return "time-cap"
     return None
 
@@ -306,7 +308,8 @@ def compare(candidates, args, warmup=1, per=1):
                 timing.values = timing.raw
             if timing.stopped is None:
                 timing.stopped = stop_reason(timing.values, timing.elapsed_s, args.repeats,
-                                             args.time_cap)
+                                             args.time_cap,
+                                             fewest=getattr(args, "fewest", FEWEST))
         active = [name for name in active if timings[name].stopped is None]
     if speed and speed.seconds:
         speed.read()  # the last values get readings after them too
@@ -393,7 +396,7 @@ def parse_args(description, sizes, argv=None, extra=None, default_workers=None, 
     ns.mode = "quick" if ns.quick else "stage" if ns.stage else "full"
     ns.workers = ns.workers or list(default_workers or worker_counts(ns.max_workers))
     ns.size = sizes[ns.mode]
-    most, share, ns.shortest = MODES[ns.mode]
+    most, share, ns.shortest, ns.fewest = MODES[ns.mode]
     # Quick runs are smoke tests: no reference loop, so their values are the raw times.
     ns.reference = reference and ns.mode != "quick"
     ns.repeats_given = ns.repeats is not None

@@ -87,6 +87,15 @@ def test_the_time_cap_never_stops_a_point_before_its_interval_leaves_out_outlier
     assert low > min(values) and high < max(values)
 
 
+def test_a_stage_run_keeps_to_its_slot_the_floor_is_for_full_runs():
+    stage = harness.parse_args("", {"full": 1, "stage": 1, "quick": 1}, ["--stage"])
+    full = harness.parse_args("", {"full": 1, "stage": 1, "quick": 1}, [])
+    assert (stage.fewest, full.fewest) == (harness.FEWEST_ON_STAGE, harness.FEWEST)
+    values = [5.0, 5.5, 6.0]  # wide, and already past the cap
+    assert harness.stop_reason(values, 99.0, 12, 1.0, fewest=stage.fewest) == "time-cap"
+    assert harness.stop_reason(values, 99.0, 40, 1.0, fewest=full.fewest) is None
+
+
 def test_reaching_the_target_on_the_last_allowed_value_counts_as_converged():
     assert harness.stop_reason(TIGHT, 99, max_repeats=6, time_cap_s=1) == "converged"
 
@@ -231,7 +240,7 @@ def test_values_are_brought_to_one_machine_speed_by_the_reference_loop(clock, mo
 
     monkeypatch.setattr(harness, "reference", reading)
     # Twenty values, whatever the rule would say: the drift needs time to show.
-    monkeypatch.setattr(harness, "stop_reason", lambda values, *rest: (
+    monkeypatch.setattr(harness, "stop_reason", lambda values, *rest, **options: (
         "max-repeats" if len(values) >= 20 else None))
     args = SimpleNamespace(repeats=20, time_cap=100.0, reference=True)
     timing = harness.compare({"work": work}, args)["work"]
