@@ -91,20 +91,19 @@ def main(argv=None):
     with Server(args.latency_ms / 1000) as port:
         measure(out, args, port, 1, {"sequential": sequential})
         for workers in args.workers:
-            runnable = {"asyncio": with_asyncio}
+            starters = {}
+            for strategy in (processes, "threads", "subinterpreters-pool"):
+                reason = strategies.availability(strategy)
+                if reason:
+                    out.emit(harness.unavailable("requests", strategy, workers, reason))
+                else:
+                    starters[strategy] = lambda s=strategy, n=workers: start_pool(s, n, args.size)
             with contextlib.ExitStack() as stack:
-                for strategy in (processes, "threads", "subinterpreters-pool"):
-                    reason = strategies.availability(strategy)
-                    if reason:
-                        out.emit(harness.unavailable("requests", strategy, workers, reason))
-                        continue
-                    try:
-                        pool = stack.enter_context(start_pool(strategy, workers, args.size))
-                    except Exception as error:  # e.g. no processes allowed here
-                        out.emit(harness.row("requests", strategy, workers, [],
-                                             error=f"could not start: {error}"))
-                        continue
-                    runnable[strategy] = pooled(pool)
+                pools, failed = strategies.start_each(stack, starters)  # e.g. no processes here
+                for strategy, error in failed.items():
+                    out.emit(harness.row("requests", strategy, workers, [], error=error))
+                runnable = {"asyncio": with_asyncio,
+                            **{s: pooled(pool) for s, pool in pools.items()}}
                 measure(out, args, port, workers, runnable)
     out.finish()
 
