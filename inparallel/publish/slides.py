@@ -165,19 +165,20 @@ ADMONITION_RE = re.compile(r'^!!! \w+ "(?P<title>[^"]*)"\n\n(?P<body>(?:    .*\n
                            re.MULTILINE)
 
 
-# The evidence links of a finding: "data: [`file`](path), [`file`](path)".
-EVIDENCE_RE = re.compile(r"data: (?P<links>\[`[^`]+`\]\([^)]+\)(?:, \[`[^`]+`\]\([^)]+\))*)")
-LINK_RE = re.compile(r"\[`[^`]+`\]\([^)]+\)")
+# One evidence link of a finding, "[`file`](path)", and the list of them after "data: ".
+LINK_RE = re.compile(r"\[`(?P<file>[^`]+)`\]\((?P<path>[^)]+)\)")
+LINK = r"\[`[^`]+`\]\([^)]+\)"
+EVIDENCE_RE = re.compile(rf"data: (?P<links>{LINK}(?:, {LINK})*)")
 
 
 def _newest_evidence(match: re.Match[str]) -> str:
-    """The newest evidence file, and how many more: every run added would otherwise
+    """The newest evidence file, and how many runs there are: every run added would otherwise
     lengthen the sentence until it spills off its slide (the site lists them all)."""
-    links = LINK_RE.findall(match["links"])
+    links = list(LINK_RE.finditer(match["links"]))
     if len(links) == 1:
         return match[0]
-    newest = max(links)  # file names start with the run's UTC time
-    return f"data: [newest of {len(links)} runs]({newest.split('](', 1)[1]}"
+    newest = max(links, key=lambda link: link["file"])  # names start with the run's UTC time
+    return f"data: [newest of {len(links)} runs]({newest['path']})"
 
 
 def finding_for_slide(text: str) -> str:
