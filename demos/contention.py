@@ -26,10 +26,19 @@ STAGE_TIME_CAP_S = 0.25  # per point on stage: what the slide's slot was timed w
 
 
 def run_threads(work, workers):
-    """Run ``work(t)`` in ``workers`` threads, t = 0 .. workers-1; return what each returned."""
+    """Run ``work(t)`` in ``workers`` threads, t = 0 .. workers-1; return what each returned.
+
+    Each thread takes a CPU of its own (harness.on_own_cpu) and waits at a barrier, so that
+    the time is the work running side by side. Started one by one and placed by the
+    scheduler, two threads on a 2-CPU machine sometimes ran one after the other, and a
+    timing then swung between the parallel and the serial time.
+    """
     results = [None] * workers
+    start_together = threading.Barrier(workers)
 
     def target(t):
+        harness.on_own_cpu(t)
+        start_together.wait()
         results[t] = work(t)
 
     threads = [threading.Thread(target=target, args=(t,)) for t in range(workers)]

@@ -428,6 +428,17 @@ def on_one_cpu():
     return 1
 
 
+def on_own_cpu(index):
+    """Run the calling thread on the ``index``-th CPU this process may use (wrapping around
+    when there are more threads than CPUs), so that N threads get N CPUs however the
+    scheduler would have placed them. Does nothing where affinity cannot be set.
+    """
+    if not hasattr(os, "sched_setaffinity"):
+        return
+    allowed = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {allowed[index % len(allowed)]})  # 0: this thread only
+
+
 def worker_counts(limit):
     """1, 2, 4, ... up to ``limit``, with ``limit`` itself last: 1, 2, 4, 6 for 6 cores."""
     counts, n = [], 1

@@ -51,6 +51,36 @@ def test_every_pitfall_and_its_fix_add_up_to_the_same_total(workload, workers):
         assert version(ops, workers) == sum(range(ops)), (workload, version.__name__)
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "sched_setaffinity"), reason="no affinity API")
+def test_each_thread_runs_on_a_cpu_of_its_own_and_the_caller_keeps_its_cpus():
+    import os
+
+    allowed = sorted(os.sched_getaffinity(0))
+    workers = len(allowed) + 1  # one more thread than CPUs: the placement wraps around
+    placed = contention.run_threads(lambda t: os.sched_getaffinity(0), workers)
+    assert placed == [{allowed[t % len(allowed)]} for t in range(workers)]
+    assert sorted(os.sched_getaffinity(0)) == allowed
+
+
+def test_no_thread_starts_its_work_before_all_threads_have_started(monkeypatch):
+    import threading
+    import time
+
+    started = []
+
+    class SlowToStart(threading.Thread):
+        """Leaves time after each start: unless they wait, early threads finish first."""
+
+        def start(self):
+            started.append(self)
+            super().start()
+            time.sleep(0.05)
+
+    monkeypatch.setattr(contention.threading, "Thread", SlowToStart)
+    # Each thread's work sees how many threads had been started when it began.
+    assert contention.run_threads(lambda t: len(started), 3) == [3, 3, 3]
+
+
 def test_each_function_shown_on_the_site_is_between_its_snippet_markers():
     text = (REPO / "demos/contention.py").read_text()
     for workload in WORKLOADS:
