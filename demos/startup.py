@@ -6,8 +6,10 @@ Three rows per strategy, all with one worker and a task that does nothing:
 - start: start, trivial task, stop, repeated: what each further worker costs.
 - round-trip: a trivial task sent to a worker that is already running and its answer
   back, the steady state of a pool (each value is the mean of several calls).
---workers is ignored: the cost is per worker. The demo runs on one CPU (``cpus`` 1 in a
-row's params; see harness.on_one_cpu), so that a worker always starts beside its caller.
+--workers is ignored: the cost is per worker. The demo runs on one CPU as a batch job
+(``cpus`` 1 and ``scheduler`` "batch" in a row's params; see harness.on_one_cpu and
+harness.as_batch_job), so that a worker always starts beside its caller and the scheduler's
+wake-up choices do not decide the time.
 
     python3.14 demos/startup.py
 """
@@ -63,9 +65,9 @@ def round_trips(call, calls):
 
 def main(argv=None):
     args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=1.5)
-    cpus = harness.on_one_cpu()
+    placement = {"cpus": harness.on_one_cpu(), "scheduler": harness.as_batch_job()}
     out = harness.Output(args.json)
-    params = {s: {**strategies.params(s), "cpus": cpus} for s in STRATEGIES}
+    params = {s: {**strategies.params(s), **placement} for s in STRATEGIES}
     runnable = [s for s in STRATEGIES if strategies.availability(s) is None]
     for strategy in STRATEGIES:
         if strategy not in runnable:

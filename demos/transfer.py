@@ -1,7 +1,8 @@
 """Data transfer: the cost of moving data to a worker and back, from 1 KB to 64 MB.
 
 One worker, kept alive across measurements so that only the transfer is timed, on the same
-CPU as its caller (``cpus`` 1 in a row's params; see harness.on_one_cpu). The worker reads
+CPU as its caller and run as a batch job (``cpus`` 1 and ``scheduler`` "batch" in a row's
+params; see harness.on_one_cpu and harness.as_batch_job). The worker reads
 every byte (a checksum) and returns the data; what differs is how the data travels:
 
 - threads share the object itself: nothing is copied;
@@ -178,9 +179,9 @@ def unavailable_reason(strategy):
     return None
 
 
-def params(strategy, size, cpus):
-    """What a row records about how the data travelled, and on how many CPUs."""
-    found = {"size_bytes": size, "cpus": cpus}
+def params(strategy, size, placement):
+    """What a row records about how the data travelled, and where the worker ran."""
+    found = {"size_bytes": size, **placement}
     if strategy.startswith("subinterpreters"):
         found["api"] = strategies.SUBINTERPRETER_API
     if strategy.startswith("processes"):
@@ -219,7 +220,7 @@ def measure(workload, table, workers, size, args):
         {s: lambda s=s, w=w: table[s][1](w, data) for s, w in running.items()}, args)
     rows = []
     for strategy in table:
-        reason, found = unavailable_reason(strategy), params(strategy, size, args.cpus)
+        reason, found = unavailable_reason(strategy), params(strategy, size, args.placement)
         if reason:
             rows.append(harness.unavailable(workload, strategy, 1, reason, found))
         elif strategy not in running:
@@ -233,7 +234,8 @@ def measure(workload, table, workers, size, args):
 
 def main(argv=None):
     args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=0.75)
-    args.cpus = harness.on_one_cpu()  # the worker and its caller share one CPU
+    # The worker and its caller share one CPU, and the caller runs until it waits.
+    args.placement = {"cpus": harness.on_one_cpu(), "scheduler": harness.as_batch_job()}
     out = harness.Output(args.json)
     for workload, table in STRATEGIES.items():
         sizes = [s for s in args.size if workload != "list" or s <= LARGEST_LIST]

@@ -33,5 +33,6 @@ def test_first_start_repeated_start_and_round_trip_for_every_strategy(record, va
 
 
 @pytest.mark.parametrize("variant", variants())
-def test_a_worker_starts_beside_its_caller_on_one_cpu(record, variant):
-    assert {row["params"]["cpus"] for row in run_of(record, variant)["results"]} == {1}
+def test_a_worker_starts_beside_its_caller_on_one_cpu_as_a_batch_job(record, variant):
+    rows = run_of(record, variant)["results"]
+    assert {(row["params"]["cpus"], row["params"]["scheduler"]) for row in rows} == {(1, "batch")}

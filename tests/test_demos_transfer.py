@@ -53,7 +53,7 @@ CRASHING = """
 import os, harness, transfer
 from concurrent.futures import ProcessPoolExecutor
 out, args = harness.Output(True), harness.parse_args("", transfer.SIZES, ["--quick"])
-args.cpus = harness.on_one_cpu()
+args.placement = {"cpus": harness.on_one_cpu(), "scheduler": harness.as_batch_job()}
 table = {"processes-pickle": (None, lambda pool, data: pool.submit(os._exit, 3).result())}
 with ProcessPoolExecutor(1) as pool:
     for row in transfer.measure("bytes", table, {"processes-pickle": pool}, 1024, args):
@@ -74,5 +74,6 @@ def test_a_crashed_worker_becomes_an_error_row_and_the_demo_goes_on(variant):
 
 
 @pytest.mark.parametrize("variant", variants())
-def test_the_worker_and_its_caller_share_one_cpu(record, variant):
-    assert {row["params"]["cpus"] for row in run_of(record, variant)["results"]} == {1}
+def test_the_worker_and_its_caller_share_one_cpu_as_a_batch_job(record, variant):
+    rows = run_of(record, variant)["results"]
+    assert {(row["params"]["cpus"], row["params"]["scheduler"]) for row in rows} == {(1, "batch")}

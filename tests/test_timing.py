@@ -474,3 +474,24 @@ def test_workers_start_process_pools_first_and_one_that_fails_leaves_the_others(
     assert order[0] == "processes-fork"
     assert running == {"processes-fork": "processes-fork", "threads": "threads"}
     assert failed == {"subinterpreters": "could not start: RuntimeError: no room"}
+
+
+@pytest.mark.skipif(not hasattr(harness.os, "sched_setscheduler"), reason="no scheduler API")
+def test_a_batch_job_passes_its_policy_to_the_threads_it_starts_and_no_further():
+    import os
+    import threading
+
+    seen = {}
+
+    def caller():
+        seen["policy"] = harness.as_batch_job()
+        worker = threading.Thread(target=lambda: seen.update(worker=os.sched_getscheduler(0)))
+        worker.start()
+        worker.join()
+
+    before = os.sched_getscheduler(0)
+    thread = threading.Thread(target=caller)  # so that the test process keeps its policy
+    thread.start()
+    thread.join()
+    assert seen == {"policy": "batch", "worker": os.SCHED_BATCH}
+    assert os.sched_getscheduler(0) == before

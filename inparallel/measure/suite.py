@@ -91,12 +91,13 @@ REGISTRY: dict[str, DemoSpec] = {
                  revision=3),
         DemoSpec("overhead", "Free-threaded single-thread cost", extra_env=GIL_ON, timeout_s=200,
                  revision=2),
-        # Revision 4 of startup and transfer: on one CPU (demos/harness.py, on_one_cpu).
+        # Startup and transfer: revision 4 runs on one CPU (demos/harness.py, on_one_cpu),
+        # revision 5 also as a batch job (harness.as_batch_job).
         DemoSpec("startup", "Start-up cost of a worker, per strategy", timeout_s=200,
-                 revision=4),
+                 revision=5),
         DemoSpec("memory", "Memory of N idle and N busy workers (PSS)", timeout_s=300),
         # transfer, io, contention, compat
-        DemoSpec("transfer", "Moving data to a worker and back, 1 KB to 64 MB", revision=4),
+        DemoSpec("transfer", "Moving data to a worker and back, 1 KB to 64 MB", revision=5),
         DemoSpec("io", "I/O-bound requests to a local server: where the GIL does not matter"),
         # Every variant since revision 3 (half the operations, so that all seven fit);
         # revision 4: the threads start together at a barrier, each on a CPU of its own.
