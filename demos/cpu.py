@@ -58,7 +58,7 @@ def params(strategy, size, workers):
 
 
 def main(argv=None):
-    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=1.5)
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=2.0)
     out = harness.Output(args.json)
     for workload, fn in WORKLOADS.items():
         size = args.size[workload]

@@ -45,7 +45,7 @@ MIN_REPEATS = 6
 # two each side. Stage and quick runs keep to their slot instead: 3 values at least.
 FEWEST = 12
 FEWEST_ON_STAGE = 3
-MAX_REPEATS = 40  # a fast, noisy point stops here; 40 values give the interval (x14, x27)
+MAX_REPEATS = 60  # a fast, noisy point stops here; 60 values give the interval (x22, x39)
 MODES = {
     # mode: (largest number of values, share of the demo's full-run time cap per point,
     #        shortest value in seconds, fewest values before the time cap stops a point)
@@ -145,8 +145,12 @@ class Timing:
 
     @property
     def converged(self):
-        """True if the rule stopped on its target; None when nothing was timed."""
-        return (self.stopped == "converged") if self.values else None
+        """True if the rule stopped on its target and the stored values still meet it (the
+        last speed correction, with every candidate's readings, can move them); None when
+        nothing was timed."""
+        if not self.values:
+            return None
+        return self.stopped == "converged" and within_target(self.values)
 
 
 def reference():

@@ -42,7 +42,7 @@ EXPECTED = {
 
 
 def main(argv=None):
-    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=2.5)
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=3.0)
     out = harness.Output(args.json)
     for workload, fn in WORKLOADS.items():
         size = args.size[workload]

@@ -495,3 +495,12 @@ def test_a_batch_job_passes_its_policy_to_the_threads_it_starts_and_no_further()
     thread.join()
     assert seen == {"policy": "batch", "worker": os.SCHED_BATCH}
     assert os.sched_getscheduler(0) == before
+
+
+def test_a_point_whose_last_correction_widened_it_is_not_called_converged():
+    timing = harness.Timing()
+    timing.stopped = "converged"  # the rule stopped on its target...
+    timing.values = [1.0, 1.0, 1.0, 1.1, 0.9, 1.0]  # ...but the stored values are +-10%
+    assert timing.converged is False
+    timing.values = [1.0, 1.0, 1.0, 1.01, 0.99, 1.0]
+    assert timing.converged is True
