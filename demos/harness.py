@@ -428,7 +428,7 @@ def on_one_cpu():
     """
     if not hasattr(os, "sched_setaffinity"):
         return cores()
-    os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+    on_own_cpu(-1)  # the last CPU this process may use
     return 1
 
 
@@ -449,6 +449,14 @@ def as_batch_job():
     except (AttributeError, OSError):  # not Linux, or not allowed here
         return "default"
     return "batch"
+
+
+def beside_its_caller():
+    """For the cost of one worker: run this process, and every worker it starts from now on,
+    on one CPU (on_one_cpu) as a batch job (as_batch_job). Call it first thing. Returns what
+    the rows record of it: {"cpus": ..., "scheduler": ...}.
+    """
+    return {"cpus": on_one_cpu(), "scheduler": as_batch_job()}
 
 
 def on_own_cpu(index):

@@ -7,9 +7,9 @@ Three rows per strategy, all with one worker and a task that does nothing:
 - round-trip: a trivial task sent to a worker that is already running and its answer
   back, the steady state of a pool (each value is the mean of several calls).
 --workers is ignored: the cost is per worker. The demo runs on one CPU as a batch job
-(``cpus`` 1 and ``scheduler`` "batch" in a row's params; see harness.on_one_cpu and
-harness.as_batch_job), so that a worker always starts beside its caller and the scheduler's
-wake-up choices do not decide the time.
+(``cpus`` 1 and ``scheduler`` "batch" in a row's params; see harness.beside_its_caller),
+so that a worker always starts beside its caller and the scheduler's wake-up choices do not
+decide the time.
 
     python3.14 demos/startup.py
 """
@@ -65,7 +65,7 @@ def round_trips(call, calls):
 
 def main(argv=None):
     args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=1.5)
-    placement = {"cpus": harness.on_one_cpu(), "scheduler": harness.as_batch_job()}
+    placement = harness.beside_its_caller()
     out = harness.Output(args.json)
     params = {s: {**strategies.params(s), **placement} for s in STRATEGIES}
     runnable = [s for s in STRATEGIES if strategies.availability(s) is None]

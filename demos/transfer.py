@@ -2,7 +2,7 @@
 
 One worker, kept alive across measurements so that only the transfer is timed, on the same
 CPU as its caller and run as a batch job (``cpus`` 1 and ``scheduler`` "batch" in a row's
-params; see harness.on_one_cpu and harness.as_batch_job). The worker reads
+params; see harness.beside_its_caller). The worker reads
 every byte (a checksum) and returns the data; what differs is how the data travels:
 
 - threads share the object itself: nothing is copied;
@@ -235,7 +235,7 @@ def measure(workload, table, workers, size, args):
 def main(argv=None):
     args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=1.0)
     # The worker and its caller share one CPU, and the caller runs until it waits.
-    args.placement = {"cpus": harness.on_one_cpu(), "scheduler": harness.as_batch_job()}
+    args.placement = harness.beside_its_caller()
     out = harness.Output(args.json)
     for workload, table in STRATEGIES.items():
         sizes = [s for s in args.size if workload != "list" or s <= LARGEST_LIST]

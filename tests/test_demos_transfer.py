@@ -53,7 +53,7 @@ CRASHING = """
 import os, harness, transfer
 from concurrent.futures import ProcessPoolExecutor
 out, args = harness.Output(True), harness.parse_args("", transfer.SIZES, ["--quick"])
-args.placement = {"cpus": harness.on_one_cpu(), "scheduler": harness.as_batch_job()}
+args.placement = harness.beside_its_caller()
 table = {"processes-pickle": (None, lambda pool, data: pool.submit(os._exit, 3).result())}
 with ProcessPoolExecutor(1) as pool:
     for row in transfer.measure("bytes", table, {"processes-pickle": pool}, 1024, args):

@@ -443,7 +443,6 @@ def test_pyperf_system_show_is_kept_by_section():
     }
 
 
-
 def test_the_correction_weight_follows_how_far_values_move_with_the_reference():
     speeds = [1.0, 1.1, 0.9, 1.2, 0.95, 1.05]
     drifting = [2.0 * s for s in speeds]  # the work slows exactly as the reference does
