@@ -434,9 +434,10 @@ def on_one_cpu():
 
 def as_batch_job():
     """Have the scheduler treat this thread, and every thread and process it starts from now
-    on, as a batch job (Linux SCHED_BATCH): a woken thread waits until the running one blocks
-    instead of preempting it. Returns the policy then in force: "batch", or "default" where it
-    cannot be set.
+    on, as a batch job (Linux SCHED_BATCH): a woken thread does not preempt the running one
+    on waking; it waits until that one blocks or the scheduler's tick ends its turn (the
+    kernel's check_preempt_wakeup_fair). Returns the policy then in force: "batch", or
+    "default" where it cannot be set.
 
     For the cost of one worker beside its caller (with on_one_cpu): every round trip wakes the
     worker while the caller still runs. Whether the worker preempts it, and how long the
