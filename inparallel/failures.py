@@ -14,7 +14,7 @@ from typing import Any
 
 from invoke import Exit
 
-from inparallel.errors import UserError
+from inparallel.errors import Terminated, UserError, sigterm_raises
 
 # Modules of the optional extras in pyproject.toml: a missing one names the extra to install.
 _EXTRAS = {"mkdocs": "docs", "material": "docs", "mkdocs_jupyter": "docs", "jupytext": "docs",
@@ -26,6 +26,8 @@ def _one_line(error: BaseException) -> tuple[str, int] | None:
     """The one-line message and exit code of an expected failure; None for a bug."""
     if isinstance(error, UserError):
         return f"error: {error}", error.code
+    if isinstance(error, Terminated):
+        return "terminated; run the same command again to resume", 143
     if isinstance(error, KeyboardInterrupt):
         return "interrupted; run the same command again to resume", 130
     if isinstance(error, ModuleNotFoundError) and error.name:
@@ -48,13 +50,15 @@ def _one_line(error: BaseException) -> tuple[str, int] | None:
 def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     """End an expected failure in one line and an exit code, without a traceback.
 
+    SIGTERM ends it as Ctrl-C does: cleanup runs, then one line (exit 143).
     ``INPARALLEL_DEBUG=1`` lets the exception through, with its traceback, for a bug report.
     """
 
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
+            with sigterm_raises():
+                return func(*args, **kwargs)
         except (UserError, KeyboardInterrupt, ModuleNotFoundError, OSError) as error:
             message = _one_line(error)
             if message is None or os.environ.get(DEBUG_ENV) == "1":

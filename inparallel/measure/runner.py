@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from inparallel.errors import sigterm_raises
 from inparallel.measure import interference
 from inparallel.paths import DEMOS
 
@@ -93,8 +94,21 @@ def run_demo(
     Its own CPU comes from a fresh cgroup where one can be made (exact: every descendant,
     reaped by anyone or not), else from wait4 and /proc (``_reap``).
     """
+    # SIGTERM, like Ctrl-C, must reach the cleanup below: a killed harness left its demo
+    # running and an empty cgroup folder behind.
+    with sigterm_raises():
+        group = interference.CpuGroup.create()
+        try:
+            return _run(group, python, demo, args, timeout_s, on_row, env)
+        finally:
+            if group is not None and group.path.exists():
+                group.remove()  # an exit before the run's own cleanup (Popen failed, a signal)
+
+
+def _run(group: interference.CpuGroup | None, python: Path, demo: str, args: list[str],
+         timeout_s: float, on_row: Callable[[dict], None], env: dict[str, str] | None) -> DemoRun:
+    """``run_demo`` with its cgroup (None: the /proc method) made already."""
     result = DemoRun()
-    group = interference.CpuGroup.create()
     machine_before, harness_before = interference.machine_cpu(), interference.harness_cpu()
     started = time.monotonic()
     process = subprocess.Popen(
