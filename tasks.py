@@ -11,6 +11,7 @@ from pathlib import Path
 
 from invoke import task
 
+from inparallel import options
 from inparallel.build import catalog
 from inparallel.errors import UserError
 from inparallel.failures import friendly as _friendly
@@ -29,25 +30,26 @@ def _names(text: str) -> list[str]:
     },
 )
 @_friendly
-def build(c, variant, source=None, jobs=0):
+def build(c, variant, source="", jobs=""):
     """Build CPython variants from verified source into the build cache (skips built ones).
 
     Examples: invoke build nogil; invoke build 3.13,3.13t; invoke build all
     """
     from inparallel.build import builder
 
+    cores, tarball = options.jobs(jobs), options.source_file(source)
     names = _names(variant)
     if names == ["all"]:
-        builder.build_all(source=Path(source) if source else None, jobs=jobs or None)
+        builder.build_all(source=tarball, jobs=cores)
         return
     chosen = catalog.resolve_all(names)
     if not chosen:
         raise UserError("name a variant, or 'all'; known: " + ", ".join(catalog.known_names()),
                         code=2)
-    if source and len({v.version for v in chosen}) > 1:
+    if tarball and len({v.version for v in chosen}) > 1:
         raise UserError("--source is one tarball; use it with variants of one release", code=2)
     for each in chosen:
-        builder.build(each, source=Path(source) if source else None, jobs=jobs or None)
+        builder.build(each, source=tarball, jobs=cores)
 
 
 @task(help={"args": "extra pytest arguments, e.g. '-k catalog -x'"})
@@ -146,8 +148,10 @@ def charts(c, data="data", docs="docs", check=False):
     from inparallel.records import load
 
     root = Path(__file__).resolve().parent
-    load.check_all(root / data)  # every file valid before anything is drawn or written
-    for line in mkdocs_hook.main(root / data, root / docs, root / "demos", check=check):
+    data_dir = options.folder(root / data, "--data")
+    docs_dir = options.output_folder(root / docs, "--docs")
+    load.check_all(data_dir)  # every file valid before anything is drawn or written
+    for line in mkdocs_hook.main(data_dir, docs_dir, root / "demos", check=check):
         print(line)
 
 
@@ -172,8 +176,9 @@ def docs(c, preview=False):
 
 @task(help={"port": "the port on 127.0.0.1 (default 8000)"})
 @_friendly
-def serve(c, port=8000):
+def serve(c, port="8000"):
     """Preview the site on http://127.0.0.1:PORT, rebuilding on changes."""
+    number = options.port(port)  # before the charts are drawn: a typo must not cost that
     charts(c)
-    c.run(f'"{sys.executable}" -m mkdocs serve --dev-addr 127.0.0.1:{port}',
+    c.run(f'"{sys.executable}" -m mkdocs serve --dev-addr 127.0.0.1:{number}',
           env={"NO_MKDOCS_2_WARNING": "1"}, pty=True)

@@ -103,3 +103,67 @@ def test_invoke_itself_answers_with_one_line_and_exit_2(tmp_path, args, message)
     assert "Traceback" not in done.stdout + done.stderr
     assert list(data.iterdir()) == []
     assert not (tmp_path / "stage").exists()
+
+
+# --- the other tasks' options: build, serve, charts -------------------------------------------
+
+
+@pytest.fixture
+def no_work(monkeypatch):
+    """Every task's work replaced by a tripwire: a bad option must stop before it."""
+    from inparallel.build import builder
+    from inparallel.publish import mkdocs_hook
+
+    def tripwire(*args, **kwargs):
+        raise AssertionError("work started despite a bad option")
+
+    for module, name in ((builder, "build"), (builder, "build_all"), (mkdocs_hook, "main")):
+        monkeypatch.setattr(module, name, tripwire)
+
+
+@pytest.mark.parametrize(("task", "options", "message"), [
+    ("build", {"variant": "nogil", "jobs": "abc"}, "--jobs 'abc' is not a number of jobs"),
+    ("build", {"variant": "nogil", "jobs": "-1"}, "--jobs '-1' is not a number of jobs"),
+    ("build", {"variant": "all", "jobs": "1e9"}, "--jobs '1e9' is not a number of jobs"),
+    ("build", {"variant": "nogil", "jobs": "99999"}, "give 1 to 1024"),
+    ("build", {"variant": "nogil", "source": "/no/Python-3.14.0.tar.xz"}, "no such file"),
+    ("serve", {"port": "abc"}, "--port 'abc' is not a port"),
+    ("serve", {"port": "70000"}, "--port '70000' is not a port; give 1 to 65535"),
+    ("serve", {"port": "0"}, "--port '0' is not a port"),
+    ("serve", {"port": "-80"}, "--port '-80' is not a port"),
+    ("charts", {"data": "/nonexistent"}, "--data /nonexistent: no such folder"),
+    ("charts", {"data": "README.md"}, "README.md: is a file, not a folder"),
+    ("charts", {"docs": "README.md"}, "--docs"),
+])
+def test_a_bad_option_of_any_task_stops_before_its_work(tasks, no_work, task, options,
+                                                        message):
+    with pytest.raises(Exit) as stopped:
+        getattr(tasks, task)(Context(), **options)
+    assert stopped.value.code == 2
+    assert message in stopped.value.message
+    assert "\n" not in stopped.value.message
+
+
+def test_good_ports_and_jobs_parse():
+    from inparallel import options
+
+    assert options.port("8001") == options.port(8001) == 8001
+    assert options.jobs("") is None and options.jobs("0") is None
+    assert options.jobs("4") == 4
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["build", "nogil", "--jobs=abc"], "--jobs 'abc' is not a number of jobs"),
+    (["serve", "--port=abc"], "--port 'abc' is not a port"),
+    (["serve", "--port=70000"], "--port '70000' is not a port"),
+    (["charts", "--data=/nonexistent"], "--data /nonexistent: no such folder"),
+])
+def test_invoke_answers_a_bad_option_before_drawing_or_building(tmp_path, args, message):
+    cache = tmp_path / "cache"
+    done = invoke(*args, env={"INPARALLEL_CACHE": str(cache)}, timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert done.stdout == ""  # nothing drawn (charts print a line per chart) or built
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], lines
+    assert not cache.exists()

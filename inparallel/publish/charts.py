@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,10 @@ from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
 from inparallel.analysis.metrics import Estimate, is_free_threaded, version_key
 from inparallel.analysis.results import evidence_path, machine_results
+from inparallel.errors import UserError
 from inparallel.publish import chart_style as style
 from inparallel.records import load
+from inparallel.records.errors import one_line
 
 CHARTS_DIR = Path("docs/assets/charts")
 TIMES = fmt.TIMES
@@ -691,21 +694,44 @@ def _render(chart_: Chart, data: Any, theme: style.Theme) -> plt.Figure | None:
             plt.close(fig)
             return None
         ax.set_title(title, loc="left")
+        # parse_math off: a "$" in a stored command or CPU name is text, not TeX.
         fig.text(0.99, -0.02, f"{data.machine.label} · {runs_summary(data)} · {data.command}",
-                 ha="right", va="top", fontsize=11, color=style.ink(theme, "muted"))
+                 ha="right", va="top", fontsize=11, color=style.ink(theme, "muted"),
+                 parse_math=False)
     return fig
 
 
-def manifest(drawn: Sequence[Drawn], root: Path) -> dict[str, dict[str, Any]]:
+def _unplottable(chart_: Chart, data: Any, error: Exception) -> UserError:
+    """A chart matplotlib cannot draw from valid records (a value near the float limit gives
+    "Axis limits cannot be NaN or Inf"): one line naming the files, not a traceback."""
+    files = ", ".join(str(p) for p in data.files)
+    return UserError(f"{files}: chart {chart_.name} cannot be drawn from "
+                     f"{'these files' if len(data.files) > 1 else 'this file'} "
+                     f"({one_line(error, 160)}); correct the values or move the file out of "
+                     "data/")
+
+
+@contextmanager
+def _reported(chart_: Chart, data: Any) -> Iterator[None]:
+    """Turn matplotlib's refusal of a value, while drawing or saving, into ``_unplottable``."""
+    try:
+        yield
+    except (ValueError, OverflowError, ArithmeticError) as error:
+        plt.close("all")
+        raise _unplottable(chart_, data, error) from error
+
+
+def manifest(drawn: Sequence[Drawn], data_dir: Path) -> dict[str, dict[str, Any]]:
     """``{stem: {demo, files, sha256, seen}}`` for ``docs/generated/charts.json``: which data
     files, with which content, each chart was drawn from, and every file of its demo there was
-    (used or left out), so that a file added later is noticed (``root`` holds ``data/``)."""
+    (used or left out), so that a file added later is noticed. Files are named as the site
+    links them (``data/<demo>/<file>``), whatever ``data_dir`` is called."""
     out: dict[str, dict[str, Any]] = {}
     for each in drawn:
-        files = [evidence_path(p) for p in each.data.files]
-        sums = {rel: hashlib.sha256((root / rel).read_bytes()).hexdigest() for rel in files}
-        seen = [evidence_path(p) for p in load.data_files(root / "data", each.chart.demo)]
-        entry = {"demo": each.chart.demo, "files": files, "sha256": sums, "seen": seen}
+        sums = {evidence_path(p): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in each.data.files}
+        seen = [evidence_path(p) for p in load.data_files(data_dir, each.chart.demo)]
+        entry = {"demo": each.chart.demo, "files": list(sums), "sha256": sums, "seen": seen}
         out[each.stem] = entry
         if each.primary:
             out[each.chart.name] = entry
@@ -728,15 +754,19 @@ def draw_all(data_dir: Path, out_dir: Path, only: Collection[str] = (),
         primary_done = False
         for data in cache[chart_.demo]:
             stem = f"{chart_.name}-{data.machine.key}"
-            figures = {theme: _render(chart_, data, theme) for theme in style.THEMES}
-            if any(fig is None for fig in figures.values()):
-                continue
-            for theme, fig in figures.items():
-                targets = [out_dir / f"{stem}-{theme}.svg"]
-                if not primary_done:
-                    targets.append(out_dir / f"{chart_.name}-{theme}.svg")
-                wanted.update(targets)
-                style.save(fig, theme, *targets)
+            with _reported(chart_, data):
+                figures = {theme: _render(chart_, data, theme) for theme in style.THEMES}
+                if any(fig is None for fig in figures.values()):
+                    for fig in figures.values():
+                        if fig is not None:
+                            plt.close(fig)
+                    continue
+                for theme, fig in figures.items():
+                    targets = [out_dir / f"{stem}-{theme}.svg"]
+                    if not primary_done:
+                        targets.append(out_dir / f"{chart_.name}-{theme}.svg")
+                    wanted.update(targets)
+                    style.save(fig, theme, *targets)
             drawn.append(Drawn(chart_, data, stem, primary=not primary_done))
             primary_done = True
     if out_dir.is_dir():
