@@ -69,3 +69,60 @@ def test_a_wrong_data_folder_refuses_and_leaves_the_generated_pages(tmp_path, ki
     assert refused.value.code == 2
     assert str(data) in refused.value.message and "\n" not in refused.value.message
     assert _tree(docs) == before
+
+
+# --- class 7: a link out of data/ is refused, not followed -------------------------------------
+
+
+def _linked_out(tmp_path: Path, kind: str) -> tuple[Path, Path]:
+    """A repository whose data/ holds a link (to a file or a folder) outside it: (data, link)."""
+    outside = tmp_path / "outside"
+    shutil.copytree(FIXTURES / "nogil", outside / "nogil")
+    data = tmp_path / "repo" / "data"
+    shutil.copytree(FIXTURES, data)
+    if kind == "file":
+        link = data / "nogil" / "20990101T000000Z_fixture-cpu_2cpu.json"
+        link.symlink_to(sorted((outside / "nogil").glob("*.json"))[0])
+    else:
+        shutil.rmtree(data / "nogil")
+        link = data / "nogil"
+        link.symlink_to(outside / "nogil", target_is_directory=True)
+    return data, link
+
+
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_a_link_out_of_the_repository_is_refused_before_it_is_read(tmp_path, kind, monkeypatch):
+    from inparallel.records import load
+
+    data, link = _linked_out(tmp_path, kind)
+    opened: list[Path] = []
+    real_read = load.read
+    monkeypatch.setattr(load, "read", lambda path: opened.append(Path(path)) or real_read(path))
+    with pytest.raises(UserError) as refused:
+        load.check_all(data)
+    assert str(refused.value).startswith(f"{link}: is a link to ")
+    assert "outside the repository" in str(refused.value)
+    assert not any(p.resolve().is_relative_to(tmp_path / "outside") for p in opened)
+
+
+def test_charts_refuses_a_link_out_and_writes_nothing(tmp_path):
+    from invoke import Context, Exit
+
+    data, link = _linked_out(tmp_path, "file")
+    docs = tmp_path / "repo" / "docs"
+    docs.mkdir()
+    with pytest.raises(Exit) as refused:
+        _tasks().charts(Context(), data=str(data), docs=str(docs))
+    assert refused.value.message.startswith(f"error: {link}: is a link to ")
+    assert _tree(docs) == {}
+
+
+def test_a_link_inside_the_repository_is_read(tmp_path):
+    from inparallel.records import load
+
+    data = tmp_path / "repo" / "data"
+    shutil.copytree(FIXTURES / "nogil", tmp_path / "repo" / "kept" / "nogil")
+    (data / "nogil").mkdir(parents=True)
+    kept = sorted((tmp_path / "repo" / "kept" / "nogil").glob("*.json"))[0]
+    (data / "nogil" / kept.name).symlink_to(kept)
+    assert [r.path.name for r in load.load_demo(data, "nogil")] == [kept.name]

@@ -161,10 +161,27 @@ def read(path: Path | str) -> Record:
     return parse(doc, path)
 
 
+def _inside(path: Path, data_dir: Path) -> Path:
+    """``path``, refused if it is a link that leads out of the repository (``data_dir``'s
+    parent): it would be read, published and copied into the site from wherever it points."""
+    if path.is_symlink():
+        repository = data_dir.absolute().parent.resolve()
+        target = path.resolve()
+        if not target.is_relative_to(repository):
+            raise InvalidRecord(path, f"is a link to {target}, outside the repository",
+                                "put the file itself in data/, or remove the link")
+    return path
+
+
 def data_files(data_dir: Path | str, demo: str, quick: bool = False) -> list[Path]:
-    """The files of ``demo`` in ``data_dir``, oldest first; smoke runs only with ``quick``."""
-    folder = Path(data_dir) / demo
-    return [path for path in sorted(folder.glob("*.json"))
+    """The files of ``demo`` in ``data_dir``, oldest first; smoke runs only with ``quick``.
+
+    A link (file or folder, ``data_dir`` itself too) that leads out of the repository raises
+    ``InvalidRecord`` before anything is read through it.
+    """
+    root = _inside(Path(data_dir), Path(data_dir))
+    folder = _inside(root / demo, root)
+    return [_inside(path, root) for path in sorted(folder.glob("*.json"))
             if quick or not path.name.endswith("_quick.json")] if folder.is_dir() else []
 
 
@@ -197,8 +214,9 @@ def load_demo(data_dir: Path | str, demo: str, quick: bool = False,
 
 def demos(data_dir: Path | str) -> list[str]:
     """The demos that have a folder in ``data_dir``, sorted."""
-    root = Path(data_dir)
-    return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    root = _inside(Path(data_dir), Path(data_dir))
+    return sorted(p.name for p in root.iterdir()
+                  if _inside(p, root).is_dir()) if root.is_dir() else []
 
 
 def check_all(data_dir: Path | str, quick: bool = False) -> list[Record]:
