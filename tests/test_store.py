@@ -166,11 +166,34 @@ def test_if_the_fallback_fails_too_the_system_temp_folder_takes_it(tmp_path, mon
     blocker.write_text("")
     monkeypatch.setenv(store.DATA_ENV, str(blocker / "data"))
     monkeypatch.setenv(store.UNSAVED_ENV, str(blocker / "unsaved"))
+    (tmp_path / "tmp").mkdir()
     monkeypatch.setattr(store.tempfile, "tempdir", str(tmp_path / "tmp"))
     with pytest.raises(UserError) as caught:
         store.write(RECORD)
-    kept = tmp_path / "tmp" / "python-in-parallel-unsaved" / "nogil" / store.file_name(RECORD)
+    name = store.file_name(RECORD)
+    [kept] = (tmp_path / "tmp").glob(f"python-in-parallel-unsaved-*/nogil/{name}")
     assert str(kept) in str(caught.value) and json.loads(kept.read_text()) == RECORD
+    private = kept.parent.parent
+    assert not private.is_symlink() and private.stat().st_mode & 0o777 == 0o700
+    assert private.stat().st_uid == os.getuid()
+
+
+def test_the_temp_fallback_never_follows_a_planted_link(tmp_path, monkeypatch):
+    blocker, planted = tmp_path / "file", tmp_path / "someone-elses"
+    blocker.write_text("")
+    planted.mkdir()
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    # Another user got there first: the old fixed name, as a link to a folder of theirs.
+    (temp / "python-in-parallel-unsaved").symlink_to(planted, target_is_directory=True)
+    monkeypatch.setenv(store.DATA_ENV, str(blocker / "data"))
+    monkeypatch.setenv(store.UNSAVED_ENV, str(blocker / "unsaved"))
+    monkeypatch.setattr(store.tempfile, "tempdir", str(temp))
+    with pytest.raises(UserError) as caught:
+        store.write(RECORD)
+    assert list(planted.rglob("*")) == []
+    [kept] = temp.glob(f"python-in-parallel-unsaved-*/nogil/{store.file_name(RECORD)}")
+    assert str(kept) in str(caught.value) and not kept.parent.parent.is_symlink()
 
 
 def test_an_invalid_record_with_odd_values_is_still_kept(data_dir, unsaved):

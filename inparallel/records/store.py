@@ -82,15 +82,25 @@ def _write_new(document: Any, target: Path, strict: bool = True) -> None:
             os.unlink(temp)
 
 
+def private_temp_dir() -> Path:
+    """A new folder under the system temp folder that only this user can enter (mode 0700).
+
+    Never a fixed name: anyone can create ``/tmp/<name>`` first, as a link to a folder of
+    theirs, and read or replace what is written through it. ``mkdtemp`` makes the folder
+    itself and fails rather than reuse anything that is there.
+    """
+    return Path(tempfile.mkdtemp(prefix="python-in-parallel-unsaved-"))
+
+
 def _keep_elsewhere(document: Any, demo: str, name: str) -> Path:
-    """Write ``document`` under the fallback folder (or the system temp folder); its path."""
+    """Write ``document`` under the fallback folder (or a private temp folder); its path."""
     last: OSError | None = None
-    for root in (unsaved_dir(), Path(tempfile.gettempdir()) / "python-in-parallel-unsaved"):
-        target = root / demo / name
-        if target.exists():  # a retry of the same run: keep both
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            target = target.with_name(f"{target.stem}.{stamp}.json")
+    for root in (unsaved_dir, private_temp_dir):
         try:
+            target = root() / demo / name
+            if target.exists():  # a retry of the same run: keep both
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+                target = target.with_name(f"{target.stem}.{stamp}.json")
             _write_new(document, target, strict=False)
             return target
         except OSError as error:
