@@ -161,12 +161,13 @@ def docs(c, preview=False):
     """Draw the charts, check every claim against the data, then `mkdocs build --strict`."""
     import mkdocs  # noqa: F401  (before any work: a missing [docs] extra is one line)
 
-    from inparallel.publish import mkdocs_hook
+    from inparallel.publish import site_build
     from inparallel.publish import slides as deck
 
     charts(c, check=not preview)
     deck.build()
-    result = mkdocs_hook.build(Path(__file__).resolve().parent)
+    # Into a new folder, swapped in when complete: a stopped build leaves the old site.
+    result = site_build.build_in_place(Path(__file__).resolve().parent)
     if result.returncode:
         # mkdocs's own report says which page or link; the last line says what failed.
         print((result.stderr or result.stdout)[-4000:], file=sys.stderr)

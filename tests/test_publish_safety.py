@@ -126,3 +126,106 @@ def test_a_link_inside_the_repository_is_read(tmp_path):
     kept = sorted((tmp_path / "repo" / "kept" / "nogil").glob("*.json"))[0]
     (data / "nogil" / kept.name).symlink_to(kept)
     assert [r.path.name for r in load.load_demo(data, "nogil")] == [kept.name]
+
+
+# --- class 4: a stopped docs build leaves the old site -----------------------------------------
+
+
+@pytest.fixture
+def old_site(tmp_path) -> Path:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>the site as built earlier</p>\n")
+    return site
+
+
+def _halfway(then: BaseException):
+    """A stand-in for mkdocs that writes part of a site, then is stopped by ``then``."""
+    def build(project, site_dir=None):
+        (site_dir / "index.html").write_text("half")
+        raise then
+    return build
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt(), OSError(28, "No space left on device")])
+def test_a_build_stopped_halfway_leaves_the_old_site(tmp_path, old_site, monkeypatch, stop):
+    from inparallel.publish import mkdocs_hook, site_build
+
+    before = _tree(old_site)
+    monkeypatch.setattr(mkdocs_hook, "build", _halfway(stop))
+    with pytest.raises(type(stop)):
+        site_build.build_in_place(tmp_path, old_site)
+    assert _tree(old_site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no half-built folder left
+
+
+def test_a_failed_build_leaves_the_old_site(tmp_path, old_site, monkeypatch):
+    import subprocess
+
+    from inparallel.publish import mkdocs_hook, site_build
+
+    def failing(project, site_dir=None):
+        (site_dir / "index.html").write_text("half")
+        return subprocess.CompletedProcess([], 1, "", "strict mode: 1 warning")
+
+    before = _tree(old_site)
+    monkeypatch.setattr(mkdocs_hook, "build", failing)
+    assert site_build.build_in_place(tmp_path, old_site).returncode == 1
+    assert _tree(old_site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_complete_build_replaces_the_site(tmp_path, old_site, monkeypatch):
+    import subprocess
+
+    from inparallel.publish import mkdocs_hook, site_build
+
+    def complete(project, site_dir=None):
+        (site_dir / "index.html").write_text("new")
+        return subprocess.CompletedProcess([], 0, "", "")
+
+    monkeypatch.setattr(mkdocs_hook, "build", complete)
+    old_site.chmod(0o750)
+    assert site_build.build_in_place(tmp_path, old_site).returncode == 0
+    assert _tree(old_site) == {"index.html": b"new"}
+    assert old_site.stat().st_mode & 0o777 == 0o750  # a server reads it as it read the old one
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+SIGTERM_DURING_BUILD = """
+import subprocess, sys
+from pathlib import Path
+from inparallel.errors import sigterm_raises
+from inparallel.publish import mkdocs_hook, site_build
+
+def slow(project, site_dir=None):
+    # A real child process writing the site, as mkdocs does, stopped with its parent.
+    return subprocess.run([sys.executable, "-c",
+                           "import pathlib, sys, time; pathlib.Path(sys.argv[1], 'index.html')"
+                           ".write_text('half'); print('writing', flush=True); time.sleep(60)",
+                           str(site_dir)], check=False)
+
+mkdocs_hook.build = slow
+with sigterm_raises():
+    site_build.build_in_place(Path(sys.argv[1]), Path(sys.argv[1]) / "site")
+"""
+
+
+def test_sigterm_during_the_build_leaves_the_old_site(tmp_path, old_site):
+    import signal
+    import subprocess
+    import sys
+
+    before = _tree(old_site)
+    child = subprocess.Popen([sys.executable, "-c", SIGTERM_DURING_BUILD, str(tmp_path)],
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "writing"
+        assert len(list(tmp_path.glob(".site-new-*/index.html"))) == 1
+        child.send_signal(signal.SIGTERM)
+        _out, err = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    assert "Terminated" in err
+    assert _tree(old_site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
