@@ -21,7 +21,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from inparallel import paths
-from inparallel.build import prerequisites, sources
+from inparallel.build import manifest, prerequisites, sources
 from inparallel.build.catalog import Variant
 from inparallel.build.interpreters import InterpreterInfo, probe
 from inparallel.console import Stage, console, fmt_duration, stage
@@ -91,12 +91,24 @@ def python_in(prefix: Path) -> Path:
 
 
 def built_info(variant: Variant) -> dict | None:
-    """The recorded build of ``variant``, or None if it is not (completely) built."""
+    """The recorded build of ``variant``, or None if it is not (completely) built, or was
+    damaged since (a file of it deleted or changed: ``manifest.damage``)."""
     prefix = paths.prefix_for(variant.name)
     info = prefix / BUILD_INFO
-    if not (info.is_file() and python_in(prefix).exists()):
+    if not info.is_file() or manifest.damage(prefix, python_in(prefix)) is not None:
         return None
     return json.loads(info.read_text())
+
+
+def _remove_damaged(variant: Variant, where: BuildPaths) -> None:
+    """Delete a cached build that ``built_info`` refuses, saying why, so it is made again
+    (only checked builds are ever renamed into the prefix: whatever is there is ours)."""
+    if not where.prefix.exists():
+        return
+    why = manifest.damage(where.prefix, python_in(where.prefix)) or f"{BUILD_INFO} is missing"
+    console.print(f"[yellow]rebuilding {variant.name}:[/] the cached build in {where.prefix} "
+                  f"is damaged ({why})")
+    shutil.rmtree(where.prefix)
 
 
 def missing_dependencies(variant: Variant | None = None) -> tuple[list[str], list[str]]:
@@ -207,6 +219,7 @@ def build(variant: Variant, source: Path | None = None, jobs: int | None = None)
     try:
         if built_info(variant) and _complete(variant, where):  # the other build finished it
             return python_in(where.prefix)
+        _remove_damaged(variant, where)
         return _build_locked(variant, where, source, jobs or os.cpu_count() or 1)
     finally:
         lock.release()
@@ -314,6 +327,7 @@ def _build_locked(variant: Variant, where: BuildPaths, source: Path | None, jobs
         "checked_modules": required_modules(variant),
     }
     (staged_prefix / BUILD_INFO).write_text(json.dumps(record, indent=2) + "\n")
+    manifest.write(staged_prefix)  # last: it lists the files as they were checked
     where.prefix.parent.mkdir(parents=True, exist_ok=True)
     staged_prefix.rename(where.prefix)
     shutil.rmtree(where.staging, ignore_errors=True)
