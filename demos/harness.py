@@ -62,6 +62,7 @@ PROBES = 2  # reference readings before each value
 PROBE_SHARE = 0.05
 MOST_PROBES = 16
 WINDOW_S = 0.2  # a value's speed: the median reading within this many seconds of its middle
+MIN_READINGS = 10  # fewest reference readings whose 10th and 90th percentiles mean something
 MAX_WORKERS = 1024  # more workers than this is a typo, not an experiment
 
 
@@ -138,19 +139,33 @@ class Timing:
         self.values = []  # corrected for the machine's speed when speeds are measured
         self.raw = []  # seconds as timed (one call's share)
         self.moments = []  # (middle, duration) of each timed call, for its speed
+        self.rounds = []  # the round of each value: values of one round were taken together
+        self.paired = None  # (baseline name, its Timing) when compared pair by pair
         self.speeds = []  # the reference loop's seconds around each value
         self.elapsed_s = 0.0
         self.stopped = None  # the stop_reason, once there is one
         self.error = None
+        self.spread = None  # the machine's speed swing during the point (Speed.spread)
+
+    @property
+    def ratios(self):
+        """Per round, the baseline's time over this one's (raw seconds, taken back to back):
+        how many times as fast this candidate was. Empty unless compared pair by pair."""
+        if self.paired is None or self.paired[1] is self:
+            return []
+        base = dict(zip(self.paired[1].rounds, self.paired[1].raw, strict=True))
+        return [base[r] / value for r, value in zip(self.rounds, self.raw, strict=True)
+                if r in base and value > 0]
 
     @property
     def converged(self):
         """True if the rule stopped on its target and the stored values still meet it (the
         last speed correction, with every candidate's readings, can move them); None when
-        nothing was timed."""
+        nothing was timed. A candidate compared pair by pair converges on its ratios."""
         if not self.values:
             return None
-        return self.stopped == "converged" and within_target(self.values)
+        measured = self.ratios if self.paired and self.paired[1] is not self else self.values
+        return self.stopped == "converged" and within_target(measured)
 
 
 def reference():
@@ -192,6 +207,16 @@ class Speed:
         """The point's median speed: every value is brought to it."""
         return statistics.median(self.seconds)
 
+    def spread(self):
+        """How much the machine's speed swung during the point: p90 / p10 - 1 of the readings
+        (0.45 when the slowest tenth took 45% longer than the fastest), or None with fewer than
+        MIN_READINGS. A quiet machine stays within a few per cent (inparallel/measure/noise.py
+        classifies runs by it)."""
+        if len(self.seconds) < MIN_READINGS:
+            return None
+        deciles = statistics.quantiles(self.seconds, n=10)
+        return round(deciles[-1] / deciles[0] - 1, 4)
+
 
 def corrected(raw, speeds, baseline, follow=1.0):
     """``raw`` values at the machine speed where the reference loop takes ``baseline`` s.
@@ -232,21 +257,33 @@ def calibrate(seconds, shortest, most=MAX_LOOPS):
     return min(most, math.ceil(shortest / max(seconds, 1e-9)))
 
 
-def compare(candidates, args, warmup=1, per=1):
+def compare(candidates, args, warmup=1, per=1, paired_with=None):
     """Time each of ``candidates`` (name -> function of no arguments) at one point.
 
     Every candidate runs ``warmup`` times untimed (at least once when ``args.shortest`` asks
     for calibration); the last untimed call calibrates how many calls make one value
     (``calibrate``: a value lasts at least ``args.shortest`` seconds). Then the
-    candidates still measuring take one timed value each per round, until ``stop_reason``
+    candidates still measuring take one timed value each per round, in alternating order
+    (A B, then B A: neither always runs first, right after the other), until ``stop_reason``
     stops each one. A candidate that raises keeps its error and leaves the rotation; the
     others go on. Returns name -> Timing, in the order given. With ``per`` > 1 each call
     makes ``per`` of the operations timed; a value is the time of one call divided by
     ``per`` (and by the calibrated loops).
+
+    ``paired_with`` names the baseline of a ratio (one thread, say): the others are then
+    measured pair by pair against it. A noisy machine's speed swings by tens of per cent
+    within seconds, so two medians taken apart can differ by more than the effect; the
+    ratio of two values taken back to back cancels what they shared. Each candidate's
+    ``ratios`` hold one ratio per round and its stop rule applies to them; the baseline
+    keeps running as long as any candidate still needs a partner.
     """
     timings = {name: Timing() for name in candidates}
     shortest = getattr(args, "shortest", 0.0)
     speed = Speed() if getattr(args, "reference", False) else None
+    base = timings.get(paired_with)
+    if base is not None:
+        for timing in timings.values():
+            timing.paired = (paired_with, base)
 
     def call(name, warming_up=False):
         timing = timings[name]
@@ -284,6 +321,20 @@ def compare(candidates, args, warmup=1, per=1):
         for timing in measured:
             timing.values = corrected(timing.raw, timing.speeds, baseline, follow)
 
+    def stop(timing):
+        measured = timing.ratios if base is not None and timing is not base else timing.values
+        if base is not None and timing is not base and base.error:
+            return "error"  # no partner left: it keeps what it has
+        reason = stop_reason(measured, timing.elapsed_s, args.repeats, args.time_cap,
+                             fewest=getattr(args, "fewest", FEWEST))
+        if base is not None and timing is base and len(timings) > 1:
+            # The baseline goes on exactly as long as a partner does.
+            partners = [t for t in timings.values() if t is not base and not t.error]
+            if any(t.stopped is None for t in partners):
+                return None
+            return reason if reason == "converged" else "partners-done"
+        return reason
+
     untimed = max(warmup, 1 if shortest > 0 else 0)
     for name in candidates:
         for _ in range(untimed):
@@ -292,8 +343,9 @@ def compare(candidates, args, warmup=1, per=1):
                 if seconds is not None:
                     timings[name].loops = calibrate(seconds, shortest)
     active = [name for name in candidates if timings[name].error is None]
+    round_number = 0
     while active:
-        for name in active:
+        for name in active if round_number % 2 == 0 else reversed(active):
             if speed:  # the last value of this candidate says how long the next will be
                 speed.read(timings[name].moments[-1][1] if timings[name].moments else 0.0)
             seconds = call(name)
@@ -302,6 +354,8 @@ def compare(candidates, args, warmup=1, per=1):
                 continue
             if seconds is not None:
                 timing.raw.append(seconds / timing.loops / per)
+                timing.rounds.append(round_number)
+        round_number += 1
         if speed:  # the stop rule is relative to the median: any common baseline will do
             correct(1.0)
         for name in active:
@@ -310,14 +364,17 @@ def compare(candidates, args, warmup=1, per=1):
                 continue  # it keeps its error and no values
             if not speed:
                 timing.values = timing.raw
-            if timing.stopped is None:
-                timing.stopped = stop_reason(timing.values, timing.elapsed_s, args.repeats,
-                                             args.time_cap,
-                                             fewest=getattr(args, "fewest", FEWEST))
+        # The baseline decides last: it goes on while a paired candidate goes on.
+        for name in sorted(active, key=lambda n: timings[n] is base):
+            timing = timings[name]
+            if not timing.error and timing.stopped is None:
+                timing.stopped = stop(timing)
         active = [name for name in active if timings[name].stopped is None]
     if speed and speed.seconds:
         speed.read()  # the last values get readings after them too
         correct(speed.baseline())  # one baseline: the point's candidates stay comparable
+        for timing in timings.values():
+            timing.spread = speed.spread()
     return timings
 
 
@@ -327,14 +384,24 @@ def timed(fn, args, warmup=1):
 
 
 def measured_row(workload, strategy, workers, timing, correct, params=None):
-    """The row of one Timing: its values and interval, or its error."""
+    """The row of one Timing: its values and interval, or its error; with the machine's speed
+    swing meanwhile (``noise_spread``) and, when compared pair by pair, the baseline it was
+    paired with and the ratio of each pair (``paired_with``, ``paired_ratios``)."""
     if timing.error:
         return row(workload, strategy, workers, [], params=params, error=timing.error)
     factors = [v / r for v, r in zip(timing.values, timing.raw, strict=True)] if timing.speeds \
         else None
-    return row(workload, strategy, workers, timing.values, params=params,
-               correct=correct(timing.answer), converged=timing.converged, loops=timing.loops,
-               raw=timing.raw if factors else None, factors=factors)
+    found = row(workload, strategy, workers, timing.values, params=params,
+                correct=correct(timing.answer), converged=timing.converged, loops=timing.loops,
+                raw=timing.raw if factors else None, factors=factors)
+    if timing.spread is not None:
+        found["noise_spread"] = timing.spread
+    if timing.paired and timing.paired[1] is not timing and timing.ratios:
+        # A demo compares either worker counts (the nogil demo) or strategies (the cpu demo).
+        against = timing.paired[0]
+        found["paired_with"] = {"workers" if isinstance(against, int) else "strategy": against}
+        found["paired_ratios"] = timing.ratios
+    return found
 
 
 # --- Command line ---

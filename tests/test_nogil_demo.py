@@ -107,7 +107,7 @@ def _row(workers: int, median: float) -> dict:
     """A demo's row as collect hands it on: every thread does the same work."""
     return {"workload": "primes", "strategy": "threads", "workers": workers, "unit": "s",
             "median": median, "available": True, "error": None, "correct": True,
-            "params": {"work_per_thread": 1000}}
+            "converged": True, "params": {"work_per_thread": 1000}}
 
 
 def _point(variant: str, workers: int, median: float) -> live.LivePoint:

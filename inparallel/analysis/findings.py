@@ -21,7 +21,7 @@ from typing import Literal
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
 
-Status = Literal["holds", "fails", "no-data"]
+Status = Literal["holds", "fails", "no-evidence", "no-data"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Verdict:
     status: Status
     numbers: Mapping[str, str] = field(default_factory=dict)
     condition: str = ""
+    shortfall: tuple[str, ...] = ()  # with "no-evidence": the points that fell short
 
     @classmethod
     def no_data(cls, why: str) -> Verdict:
@@ -40,7 +41,14 @@ class Verdict:
 
     @classmethod
     def of(cls, ok: bool, numbers: Mapping[str, str], condition: str) -> Verdict:
-        """``holds`` when ``ok``, else ``fails``."""
+        """``holds`` when ``ok``, else ``fails``; ``no-evidence`` when a number the sentence
+        states rests on a point that misses the precision rule (``stats.PRECISION``) or on
+        runs that do not count (noisy, disturbed): a claim needs converged evidence."""
+        shortfall = tuple(dict.fromkeys(
+            name for number in numbers.values() if isinstance(number, fmt.Ranged)
+            for name in number.estimate.shortfall))
+        if shortfall:
+            return cls("no-evidence", dict(numbers), condition, shortfall)
         return cls("holds" if ok else "fails", dict(numbers), condition)
 
 

@@ -35,7 +35,19 @@ def percent(fraction: float) -> str:
     return "+0 %" if text == "-0 %" else text  # a rounded zero has no direction
 
 
-def ranged(est: Estimate, fmt=times) -> str:
+class Ranged(str):
+    """A number as a sentence shows it, remembering the estimate it was written from, so that
+    a finding can tell whether the numbers it states rest on precise points."""
+
+    estimate: Estimate
+
+    def __new__(cls, text: str, est: Estimate) -> Ranged:
+        made = super().__new__(cls, text)
+        made.estimate = est
+        return made
+
+
+def ranged(est: Estimate, fmt=times) -> Ranged:
     """``1.88x (1.80x to 1.95x)``, with the sign: the range only where it reads differently."""
     value, low, high = fmt(est.value), fmt(est.low), fmt(est.high)
-    return value if low == high else f"{value} ({low} to {high})"
+    return Ranged(value if low == high else f"{value} ({low} to {high})", est)

@@ -50,10 +50,20 @@ class Estimate:
     value: float
     low: float
     high: float
+    # Whether every point it rests on meets the precision rule (stats.PRECISION); a finding
+    # whose numbers rest on an imprecise estimate has "not enough evidence".
+    precise: bool = True
+    shortfall: tuple[str, ...] = ()  # the points that fell short, named for `invoke docs`
 
     def scaled(self, factor: float) -> Estimate:
         """The same estimate in another unit (``factor`` > 0)."""
-        return Estimate(self.value * factor, self.low * factor, self.high * factor)
+        return Estimate(self.value * factor, self.low * factor, self.high * factor,
+                        self.precise, self.shortfall)
+
+
+def _describe(point: PointLike) -> str:
+    """A point as `invoke docs` names it when it fell short: ``3.14t threads x2 (numeric)``."""
+    return f"{point.label} {point.strategy} x{point.workers} ({point.workload})"
 
 
 def estimate(point: PointLike) -> Estimate | None:
@@ -62,14 +72,18 @@ def estimate(point: PointLike) -> Estimate | None:
         return None
     low = point.low if point.low is not None else point.median
     high = point.high if point.high is not None else point.median
-    return Estimate(point.median, min(low, point.median), max(high, point.median))
+    precise = getattr(point, "precise", True)
+    return Estimate(point.median, min(low, point.median), max(high, point.median), precise,
+                    () if precise else (_describe(point),))
 
 
 def ratio(top: Estimate, bottom: Estimate) -> Estimate | None:
     """``top / bottom`` with the widest range the two ranges allow; None on a zero bottom."""
     if bottom.value <= 0 or bottom.low <= 0:
         return None
-    return Estimate(top.value / bottom.value, top.low / bottom.high, top.high / bottom.low)
+    return Estimate(top.value / bottom.value, top.low / bottom.high, top.high / bottom.low,
+                    top.precise and bottom.precise,
+                    tuple(dict.fromkeys(top.shortfall + bottom.shortfall)))
 
 
 # --- variants ------------------------------------------------------------------------------------
@@ -144,23 +158,73 @@ def throughput(point: PointLike) -> Estimate | None:
     return ratio(Estimate(work_units(point), work_units(point), work_units(point)), time)
 
 
+def paired_speedup(point: PointLike, base: PointLike) -> Estimate | None:
+    """The speedup from the pairs a point was timed in against ``base``: the median ratio of
+    their back-to-back times, times the work ratio. None unless ``point`` was paired with
+    exactly ``base`` (same run series; ``paired.against`` names its workers or strategy)."""
+    pair = getattr(point, "paired", None)
+    if pair is None or point.label != base.label or point.workload != base.workload:
+        return None
+    if not all(getattr(base, key, None) == value for key, value in pair.against.items()):
+        return None
+    if "workers" in pair.against and point.strategy != base.strategy:
+        return None
+    if "strategy" in pair.against and point.workers != base.workers:
+        return None
+    work = work_units(point) / work_units(base)
+    precise = getattr(point, "precise", True)
+    return Estimate(pair.value * work, pair.low * work, pair.high * work, precise,
+                    () if precise else (_describe(point),))
+
+
+def impossible(speedup: Estimate, workers: int) -> str | None:
+    """Why a throughput speedup cannot be a result, or None: more than ``workers`` workers
+    can do even at the low end of its interval (their work never overlaps more than that).
+    It is a measurement error, a machine that changed speed between the two timings."""
+    if speedup.low > workers:
+        return (f"{speedup.value:.2f}x on {workers} worker{'s' if workers != 1 else ''} is more "
+                f"than {workers} can do (its interval starts at {speedup.low:.2f}x): a "
+                "measurement error")
+    return None
+
+
+def speedup_curve(points: Iterable[PointLike], baseline: PointLike | None = None,
+                  partners: Mapping[int, PointLike] | None = None
+                  ) -> tuple[dict[int, Estimate], dict[int, str]]:
+    """``speedups`` and the points left out of it as impossible (``impossible``), by worker
+    count, with the reason: a live demo says what happened instead of printing them.
+    ``partners`` are the points each worker count was paired with where that is not the
+    baseline (the sequential run of the same units, in the cpu demo)."""
+    usable = {p.workers: p for p in points if p.ok}
+    base = baseline if baseline is not None and baseline.ok else usable.get(1)
+    base_rate = throughput(base) if base is not None else None
+    if base is None or base_rate is None:
+        return {}, {}
+    curve, problems = {}, {}
+    for n, point in sorted(usable.items()):
+        partner = (partners or {}).get(n, base)
+        value = paired_speedup(point, partner) if point is not partner else None
+        if value is None:
+            rate = throughput(point)
+            value = ratio(rate, base_rate) if rate is not None else None
+        if value is None:
+            continue
+        if (problem := impossible(value, n)) is not None:
+            problems[n] = problem
+        else:
+            curve[n] = value
+    return curve, problems
+
+
 def speedups(points: Iterable[PointLike], baseline: PointLike | None = None) -> dict[int, Estimate]:
     """Throughput speedup per worker count, against ``baseline`` or the 1-worker point.
 
     Throughput is work per second (see ``work_units``), so the ideal speedup is the number of
-    workers whichever way a demo splits its work.
+    workers whichever way a demo splits its work. A point timed pair by pair against the
+    baseline (``paired_speedup``) takes its speedup from its pairs; others from the ratio of
+    the two throughputs. An impossible speedup (``impossible``) is never part of the curve.
     """
-    usable = {p.workers: p for p in points if p.ok}
-    base = baseline if baseline is not None and baseline.ok else usable.get(1)
-    base_rate = throughput(base) if base is not None else None
-    if base_rate is None:
-        return {}
-    curve = {}
-    for n, point in sorted(usable.items()):
-        rate = throughput(point)
-        if rate is not None and (value := ratio(rate, base_rate)) is not None:
-            curve[n] = value
-    return curve
+    return speedup_curve(points, baseline)[0]
 
 
 def at_most_workers(curve: Mapping[int, Estimate]) -> tuple[int, Estimate] | None:
@@ -193,10 +257,11 @@ def strategy_curves(result: ResultLike, workload: str
         mine = [p for p in points if p.label == label]
         sequential = [p for p in mine if p.strategy == "sequential" and p.ok]
         baseline = min(sequential, key=lambda p: p.workers, default=None)
+        partners = {p.workers: p for p in sequential}
         for strategy in dict.fromkeys(p.strategy for p in mine):
             if strategy != "sequential":
-                curves[(label, strategy)] = speedups(
-                    [p for p in mine if p.strategy == strategy], baseline)
+                curves[(label, strategy)] = speedup_curve(
+                    [p for p in mine if p.strategy == strategy], baseline, partners)[0]
     return curves
 
 

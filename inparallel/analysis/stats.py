@@ -19,6 +19,13 @@ if TYPE_CHECKING:  # records are only read here: no import of the records layer 
 
 # Below this many values an interval of the median says nothing useful.
 MIN_VALUES_FOR_INTERVAL = 3
+#: The precision rule: a point is evidence for a finding when its 95% interval lies within
+#: +-3% of its median (the harness aims each value at +-2%).
+PRECISION = 0.03
+#: Runs whose timings count. A disturbed run (other processes) or a noisy one (the machine's
+#: own speed swung: inparallel/measure/noise.py) keeps its untimed rows only; runs from before
+#: the swing was stored are "unknown" and count, as they did.
+COUNTED = frozenset({"quiet", "unknown"})
 
 
 def _binomial_tail(n: int, k: int) -> float:
@@ -62,9 +69,10 @@ class Excluded(NamedTuple):
 class Point:
     """One measured point aggregated over every compatible run of one machine.
 
-    ``median`` is the median across runs of each run's median; ``low``/``high`` are the lowest
-    and highest run medians when at least two runs contributed, else that run's own 95%
-    interval (None when it has none).
+    ``median`` is the median across runs of each run's median; ``low``/``high`` its interval
+    across runs (``across_runs``), or that run's own 95% interval when one run contributed
+    (None when it has none). ``paired`` is the point's ratio to the baseline it was timed
+    against pair by pair, when it was; ``precise`` whether it meets ``PRECISION``.
     """
 
     demo: str
@@ -86,6 +94,68 @@ class Point:
     reason: str | None
     error: str | None
     files: tuple[Path, ...]
+    paired: Paired | None = field(default=None, hash=False)
+    precise: bool = True
+
+    @property
+    def half_width(self) -> float | None:
+        """The wider half of the interval relative to the median; None without either."""
+        if self.median is None or self.low is None or self.high is None or self.median <= 0:
+            return None
+        return max(self.median - self.low, self.high - self.median) / self.median
+
+
+@dataclass(frozen=True)
+class Paired:
+    """The ratio of a point's baseline time to its own, from pairs of values taken back to
+    back: ``against`` names the baseline ({"workers": 1} or {"strategy": "sequential"})."""
+
+    against: Mapping[str, Any]
+    value: float
+    low: float
+    high: float
+    pairs: int
+
+    @property
+    def half_width(self) -> float:
+        """The wider half of the interval relative to the value."""
+        return max(self.value - self.low, self.high - self.value) / self.value
+
+
+def across_runs(medians: Sequence[float], own: Sequence[tuple[float, float] | None] = ()
+                ) -> tuple[float, float] | None:
+    """The interval of a median over runs, never one run's extreme against another's.
+
+    Between runs: the order-statistic interval of the run medians (``median_ci``; their
+    range below 3 runs). Within runs: the typical (median) width of the runs' own 95%
+    intervals, centred on the median, so that two noisy runs that agree by chance do not
+    pass for a precise point. The interval is the hull of the two; with one run, its own.
+    """
+    if not medians:
+        return None
+    if len(medians) == 1:
+        return own[0] if own and own[0] else None
+    spread = median_ci(medians) if len(medians) >= MIN_VALUES_FOR_INTERVAL else (
+        min(medians), max(medians))
+    assert spread is not None
+    widths = [high - low for low, high in (interval for interval in own if interval)]
+    if not widths:
+        return spread
+    middle, width = statistics.median(medians), statistics.median(widths)
+    return min(spread[0], middle - width / 2), max(spread[1], middle + width / 2)
+
+
+def _paired(rows: list[Row]) -> Paired | None:
+    """The paired ratio over the runs of one point (rows that were paired alike)."""
+    paired = [row for row in rows if row.paired_ratios and row.paired_with]
+    if not paired or any(row.paired_with != paired[0].paired_with for row in paired):
+        return None
+    medians = [statistics.median(row.paired_ratios) for row in paired]
+    interval = across_runs(medians, [median_ci(row.paired_ratios) for row in paired])
+    value = statistics.median(medians)
+    low, high = interval if interval else (value, value)
+    return Paired(dict(paired[0].paired_with), value, min(low, value), max(high, value),
+                  sum(len(row.paired_ratios) for row in paired))
 
 
 @dataclass(frozen=True)
@@ -128,12 +198,19 @@ def _combine(demo: str, rows: list[tuple[Record, Row]], variant: str,
     good = [row for _, row in rows if row.ok]
     medians = [row.median for row in good if row.median is not None]
     newest = rows[-1][1]
-    if len(medians) >= 2:
-        low, high = min(medians), max(medians)
-    elif good:
-        low, high = good[0].ci_low, good[0].ci_high
+    own = [(row.ci_low, row.ci_high) if row.ci_low is not None and row.ci_high is not None
+           else None for row in good]
+    interval = across_runs(medians, own)
+    low, high = interval if interval else (None, None)
+    paired = _paired(good)
+    timing = bool(good) and good[0].is_timing
+    if paired is not None:
+        precise = paired.half_width <= PRECISION
+    elif timing and medians and low is not None and high is not None:
+        middle = statistics.median(medians)
+        precise = max(middle - low, high - middle) <= PRECISION * middle
     else:
-        low = high = None
+        precise = not timing  # sizes and answers need no interval; a timing without one does
     answers = [row.correct for row in good]
     correct = False if False in answers else (True if answers and all(answers) else None)
     failed = [row for _, row in rows if not row.ok]
@@ -147,11 +224,29 @@ def _combine(demo: str, rows: list[tuple[Record, Row]], variant: str,
         reason=None if medians else next((r.reason for r in reversed(failed) if r.reason), None),
         error=None if medians else next((r.error for r in reversed(failed) if r.error), None),
         files=tuple(dict.fromkeys(record.path for record, _ in rows)),
+        paired=paired, precise=precise,
     )
 
 
 def _timing(row: Row) -> bool:
     return row.unit == "s" and bool(row.values)
+
+
+def counted(record: Record) -> bool:
+    """Whether a run's timings count (``COUNTED``): not disturbed, not noisy."""
+    return record.noise_class in COUNTED
+
+
+def _why(record: Record) -> str:
+    """Why a run's timings do not count, in a few words."""
+    if record.disturbed:
+        return (record.interference.reason if record.interference else None) or "other load"
+    spread = record.noise.spread if record.noise else None
+    threshold = record.noise.threshold if record.noise else None
+    if spread is None or threshold is None:
+        return "the machine's speed swung"
+    return (f"the machine's speed swung {spread:.0%} (p90/p10 of its reference readings; "
+            f"quiet is at most {threshold:.0%})")
 
 
 def _untimed_rows(record: Record) -> bool:
@@ -164,13 +259,14 @@ def _aggregate_demo(records: list[Record]) -> tuple[list[Point], list[Record], l
     excluded: list[Excluded] = []
     calm = []
     for record in records:
-        # Other processes' CPU time skews durations, not sizes or yes/no answers: a disturbed
-        # run's timings are left out (below), and with nothing else in it, the whole run.
-        if record.disturbed:
-            why = (record.interference.reason if record.interference else None) or "other load"
+        # Other processes' CPU time, or the machine's own speed swings, skew durations, not
+        # sizes or yes/no answers: such a run's timings are left out (below), and with
+        # nothing else in it, the whole run.
+        if not counted(record):
             kept = "its timings left out" if _untimed_rows(record) else "left out"
-            excluded.append(Excluded(record.path, f"disturbed ({kept}): {why}"))
-        if not record.disturbed or _untimed_rows(record):
+            excluded.append(Excluded(record.path, f"{record.noise_class} ({kept}): "
+                                                  f"{_why(record)}"))
+        if counted(record) or _untimed_rows(record):
             calm.append(record)
     if not calm:
         return [], [], excluded
@@ -199,7 +295,7 @@ def _aggregate_demo(records: list[Record]) -> tuple[list[Point], list[Record], l
                 continue
             contributed = True
             for row in run.results:
-                if record.disturbed and _timing(row):
+                if not counted(record) and _timing(row):
                     continue
                 point_key = (key, row.workload, row.strategy, row.workers, _canonical(row.params))
                 rows.setdefault(point_key, []).append((record, row))
@@ -226,7 +322,11 @@ def aggregate(records: Iterable[Record]) -> list[MachineResult]:
     not fit the newest group, are listed in ``excluded`` with the reason.
     """
     by_machine: dict[str, dict[str, list[Record]]] = {}
+    seen: set[str] = set()
     for record in sorted(records, key=lambda r: (r.started_at, str(r.path))):
+        if record.content in seen and record.content:
+            continue  # one run under a second name counts once
+        seen.add(record.content)
         by_machine.setdefault(record.machine.key, {}).setdefault(record.demo, []).append(record)
     results, measured = [], {}
     for per_demo in by_machine.values():
@@ -248,8 +348,9 @@ def aggregate(records: Iterable[Record]) -> list[MachineResult]:
             machine=latest.machine, points=tuple(points),
             files=tuple(r.path for r in sorted(used, key=lambda r: (r.started_at, str(r.path)))),
             excluded=tuple(excluded), command="; ".join(dict.fromkeys(commands))))
-    # Two sorts (stable): the newest first, then most CPUs, so that among equal machines the
-    # one measured last leads (the one whose runs a reader can still reproduce).
+    # The stated rule for which machine leads: one with measurements first, then the most
+    # CPUs, then the newest data (the runs a reader can still reproduce). Three stable sorts.
     results.sort(key=lambda m: measured[m.machine.key], reverse=True)
     results.sort(key=lambda m: -m.machine.usable_cpus)
+    results.sort(key=lambda m: not any(p.ok for p in m.points))
     return results

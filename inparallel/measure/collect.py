@@ -10,7 +10,7 @@ from inparallel.build import builder, catalog
 from inparallel.build.discovery import Located, locate
 from inparallel.console import console
 from inparallel.errors import UserError
-from inparallel.measure import interference, provenance
+from inparallel.measure import interference, noise, provenance
 from inparallel.measure.runner import run_demo
 from inparallel.records import model
 
@@ -157,5 +157,6 @@ def collect(
         "repository": provenance.repository(),
         "settings": settings,
         "interference": disturbance,
+        "noise": noise.summarize(row for run in runs.values() for row in run["results"]),
         "runs": list(runs.values()),
     }

@@ -9,6 +9,7 @@ the charts and the site's sentences use.
 from __future__ import annotations
 
 import dataclasses
+import statistics
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from inparallel.analysis import formatting, metrics
+from inparallel.analysis import formatting, metrics, stats
 from inparallel.console import console
 from inparallel.measure import provenance
 from inparallel.measure.cpu_monitor import CpuMonitor, render_bars
@@ -48,15 +49,25 @@ class LivePoint:
     high: float | None = None
     env: Mapping[str, str] = field(default_factory=dict)
     params: Mapping[str, Any] = field(default_factory=dict)
+    paired: stats.Paired | None = None
+    precise: bool = True
 
     @classmethod
     def from_row(cls, label: str, row: dict) -> LivePoint:
         """A point from the demo's JSON row, as ``collect`` hands it to the view."""
         ok = bool(row["available"]) and row["error"] is None and row["median"] is not None
+        paired = None
+        ratios = row.get("paired_ratios") or []
+        if row.get("paired_with") and ratios:
+            value = statistics.median(ratios)
+            low, high = stats.median_ci(ratios) or (value, value)
+            paired = stats.Paired(row["paired_with"], value, min(low, value), max(high, value),
+                                  len(ratios))
+        precise = paired.half_width <= stats.PRECISION if paired else bool(row.get("converged"))
         return cls(variant=label.split()[0], label=label, workload=row["workload"],
                    strategy=row["strategy"], workers=row["workers"], unit=row["unit"],
                    median=row["median"], ok=ok, low=row.get("ci_low"), high=row.get("ci_high"),
-                   params=row.get("params") or {})
+                   params=row.get("params") or {}, paired=paired, precise=precise)
 
 
 def table(title: str, labels: list[str], counts: list[int],
@@ -68,18 +79,29 @@ def table(title: str, labels: list[str], counts: list[int],
     for label in labels:
         grid.add_column(f"{label}\ntime", justify="right", no_wrap=True)
         grid.add_column(f"{label}\nspeedup", justify="right", no_wrap=True)
-    curves = {label: metrics.speedups(points.get(label, [])) for label in labels}
+    curves = {label: metrics.speedup_curve(points.get(label, [])) for label in labels}
     for n in counts:
         cells = [str(n)]
         for label in labels:
             timed = {p.workers: p for p in points.get(label, []) if p.ok}
             cells.append(formatting.seconds(timed[n].median) if n in timed else "…")
-            cells.append(formatting.times(curves[label][n].value) if n in curves[label] else "")
+            curve, problems = curves[label]
+            cells.append(_speedup_cell(curve.get(n)) if n not in problems else "error")
         grid.add_row(*cells)
-    key = Text("speedup: work per second over 1 thread; ideal = threads", style="dim")
+    key = Text("speedup: work per second over 1 thread; ideal = threads; "
+               "~: noisy, interval wider than +-3%", style="dim")
     if not correct:
         key.append("\nWRONG ANSWER in a run", style="bold red")
     return Group(Text(title, style="bold"), grid, key)
+
+
+def _speedup_cell(speedup: metrics.Estimate | None) -> str:
+    """A speedup as the table shows it: ``1.97x``, or ``~1.9x (1.6-2.2)`` when imprecise."""
+    if speedup is None:
+        return ""
+    if speedup.precise:
+        return formatting.times(speedup.value)
+    return f"~{speedup.value:.1f}{formatting.TIMES} ({speedup.low:.1f}-{speedup.high:.1f})"
 
 
 class LiveTable:
@@ -122,30 +144,58 @@ class LiveTable:
             console.line()  # rich ends a piped live display without its last newline
 
 
+#: What the speaker can do about a noisy machine, in one line.
+NOISE_HINT = ("hint: close other programs, plug the laptop in, and run it again; "
+              "the interval says how far to trust this run")
+
+
 def verdict(path: Path) -> list[str]:
     """The speaker's summary, read back from the stored file: each build's speedup at the
     most threads, one short line each (so that no line wraps inside a number at 80 columns).
 
-    It speaks of this run alone, even a disturbed one (the site leaves such a run out, and
-    the summary says so): the audience has just watched it.
+    It speaks of this run alone, even a disturbed or noisy one (the site leaves such a run
+    out, and the summary says so): the audience has just watched it. A speedup that misses
+    the precision rule is shown with its interval and called noisy; an impossible one (more
+    than the threads can do) is never shown as a number.
     """
     from inparallel.analysis import stats
     from inparallel.records import load
 
     record = load.read(path)
     gil = {run.variant: run.gil_enabled_at_end for run in record.runs if not run.env}
-    (result,) = stats.aggregate([dataclasses.replace(record, interference=None)])
-    lines = ["Throughput over 1 thread:"]
+    (result,) = stats.aggregate([dataclasses.replace(record, interference=None, noise=None)])
+    lines, unsure = ["Throughput over 1 thread:"], False
     for variant in gil:
-        curve = metrics.at_most_workers(metrics.thread_speedups(result, variant))
-        if curve is None:
+        curve, problems = metrics.speedup_curve(
+            p for p in result.select(variant=variant, strategy="threads") if not p.env)
+        state = {True: "GIL on", False: "GIL off", None: "GIL unknown"}[gil[variant]]
+        if problems:
+            n = max(problems)
+            lines.append(f"  {variant} ({state}) at {n} threads: {problems[n]}; "
+                         "the machine's speed changed during the run")
+            unsure = True
+            continue
+        top = metrics.at_most_workers(curve)
+        if top is None:
             lines.append(f"  {variant}: no measurement; see the errors above")
             continue
-        n, speedup = curve
-        state = {True: "GIL on", False: "GIL off", None: "GIL unknown"}[gil[variant]]
-        lines.append(f"  {variant} ({state}): {formatting.times(speedup.value)} at {n} threads")
+        n, speedup = top
+        said = f"  {variant} ({state}): {formatting.times(speedup.value)} at {n} threads"
+        if not speedup.precise:
+            said += (f", between {formatting.times(speedup.low)} and "
+                     f"{formatting.times(speedup.high)}: noisy machine")
+            unsure = True
+        lines.append(said)
+    if record.noise is not None and record.noise.kind == "noisy":
+        lines.append(f"Noisy machine: its speed swung {record.noise.spread:.0%} during the run "
+                     "(quiet: at most "
+                     f"{record.noise.threshold:.0%}); left out of the site's numbers")
+        unsure = True
     if record.disturbed and record.interference is not None:
         lines.append(f"Disturbed run, left out of charts: {record.interference.reason}")
+        unsure = True
+    if unsure:
+        lines.append(NOISE_HINT)
     return lines
 
 

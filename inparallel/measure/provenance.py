@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import platform
@@ -47,11 +48,32 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
+def fingerprint() -> str:
+    """Twelve hex digits that tell this machine, as booted now, from any other of the same
+    CPU model: a hash of the OS's machine id and boot id (neither is stored itself).
+
+    The boot id is in it because cloned virtual machines share their machine id (every VM of
+    one image reads the same), and a rebooted VM can land on another host with other
+    neighbours: runs of one boot are the ones known to share a machine.
+    """
+    parts = []
+    for path in (Path("/etc/machine-id"), Path("/proc/sys/kernel/random/boot_id")):
+        try:
+            parts.append(path.read_text().strip())
+        except OSError:
+            parts.append("")
+    if not any(parts):
+        parts.append(socket.gethostname())
+    seed = ":".join(["python-in-parallel", *parts])
+    return hashlib.sha256(seed.encode()).hexdigest()[:12]
+
+
 def machine() -> dict:
     """The machine's description as stored in every record."""
     model = cpu_model()
     return {
         "id": machine_id(model),
+        "fingerprint": fingerprint(),
         "hostname": socket.gethostname(),
         "cpu_model": model,
         "cpu_count": os.cpu_count() or 1,

@@ -68,6 +68,14 @@ def failures(evaluations: Iterable[Evaluation]) -> list[str]:
             for e in evaluations if e.verdict.status == "fails"]
 
 
+def shortfalls(evaluations: Iterable[Evaluation]) -> list[str]:
+    """One line per claim without enough evidence: finding, machine, the points that fell
+    short of the precision rule (or came only from runs that do not count)."""
+    return [f"finding {e.finding.name} has not enough evidence on {e.machine}: "
+            f"{', '.join(e.verdict.shortfall)} miss +-3% (or come from noisy runs)"
+            for e in evaluations if e.verdict.status == "no-evidence"]
+
+
 def require_all_hold(evaluations: Iterable[Evaluation]) -> None:
     """Raise ``ContradictedClaims`` naming every failing finding (for ``invoke docs``)."""
     lines = failures(evaluations)
@@ -83,7 +91,11 @@ def _links(paths: Iterable[Path]) -> str:
 
 
 def _stated(e: Evaluation) -> str:
-    return f"{e.finding.sentence(e.verdict)} ({e.machine}; data: {_links(e.files)})"
+    text = f"{e.finding.sentence(e.verdict)} ({e.machine}; data: {_links(e.files)})"
+    if e.verdict.status == "no-evidence":
+        return (f"{text} *Not enough evidence yet: these numbers rest on points that miss "
+                "the precision rule; the Claims page names them.*")
+    return text
 
 
 def _marked(text: str, e: Evaluation) -> str:
@@ -125,7 +137,8 @@ def render(finding: f.Finding, evaluations: list[Evaluation]) -> str:
     return "\n".join(parts)
 
 
-_STATUS = {"holds": "holds", "fails": "**contradicted**", "no-data": "no data"}
+_STATUS = {"holds": "holds", "fails": "**contradicted**", "no-evidence": "not enough evidence",
+           "no-data": "no data"}
 
 
 def includes(root: Path) -> dict[str, list[str]]:
@@ -158,7 +171,9 @@ def claims_table(evaluations: list[Evaluation], used: dict[str, list[str]] | Non
     sections = []
     for finding in f.FINDINGS:
         include = render(finding, evaluations)
-        tests = "".join(f"- {e.machine}: {_STATUS[e.verdict.status]} ({e.verdict.condition})\n"
+        tests = "".join(f"- {e.machine}: {_STATUS[e.verdict.status]} ({e.verdict.condition})"
+                        + (f"; short of +-3%: {', '.join(e.verdict.shortfall)}"
+                           if e.verdict.shortfall else "") + "\n"
                         for e in evaluations if e.finding is finding)
         sections.append(f"### {finding.name}\n\nThe claim (`inparallel/analysis/findings.py`): "
                         f"{finding.check.__doc__ or ''}\n\n{include}\nThe test, per machine:\n\n"

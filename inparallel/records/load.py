@@ -8,6 +8,7 @@ naming the file and its problem, so that nothing is drawn or published from it.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import math
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from inparallel.records.model import (
     Interference,
     Interpreter,
     Machine,
+    Noise,
     Record,
     Repository,
     Row,
@@ -89,6 +91,8 @@ def _row(doc: dict) -> Row:
            for k in ("median", "min", "max", "ci_low", "ci_high")},
         converged=doc["converged"], correct=doc["correct"], available=doc["available"],
         reason=doc["reason"], error=doc["error"], loops=int(doc.get("loops", 1)),
+        noise_spread=doc.get("noise_spread"), paired_with=doc.get("paired_with"),
+        paired_ratios=tuple(float(v) for v in doc.get("paired_ratios", ())),
     )
 
 
@@ -103,8 +107,22 @@ def _run(doc: dict) -> Run:
 def _machine(doc: dict) -> Machine:
     known = {k: doc[k] for k in ("id", "hostname", "cpu_model", "os", "kernel", "arch")}
     counts = {k: int(doc[k]) for k in ("cpu_count", "usable_cpus", "memory_bytes")}
-    extra = {k: v for k, v in doc.items() if k not in known and k not in counts}
-    return Machine(**known, **counts, extra=extra)
+    extra = {k: v for k, v in doc.items()
+             if k not in known and k not in counts and k != "fingerprint"}
+    return Machine(**known, **counts, fingerprint=doc.get("fingerprint"), extra=extra)
+
+
+def _noise(doc: dict | None) -> Noise | None:
+    if doc is None:
+        return None
+    return Noise(spread=doc["spread"], kind=doc["class"], threshold=float(doc["threshold"]),
+                 points=int(doc["points"]))
+
+
+def content_hash(doc: dict) -> str:
+    """What makes a run this run: its whole content, whatever the file is called."""
+    text = json.dumps(doc, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _record(doc: dict, path: Path, migrated_from: int | None) -> Record:
@@ -117,6 +135,7 @@ def _record(doc: dict, path: Path, migrated_from: int | None) -> Record:
         interference=None if interference is None else Interference(
             **{k: float(v) if _is_number(v) else v for k, v in interference.items()}),
         runs=tuple(_run(run) for run in doc["runs"]), migrated_from=migrated_from,
+        noise=_noise(doc.get("noise")), content=content_hash(doc),
     )
 
 
@@ -133,6 +152,8 @@ def parse(doc: Any, path: Path | str) -> Record:
     if version == 1 and not isinstance(version, bool):
         doc, migrated_from = migrate_v1(doc), 1
     found = validate.problem(doc)
+    if found is None:
+        found = validate.name_problem(doc, path.name)
     if found is not None:
         command = doc.get("command") if isinstance(doc, dict) else None
         if isinstance(command, str) and command.startswith("invoke ") and "\n" not in command:
@@ -209,7 +230,18 @@ def load_demo(data_dir: Path | str, demo: str, quick: bool = False,
         found.append(record)
     # Stamps lead the file names, but the record's own start time is the authority.
     found.sort(key=lambda r: (r.started_at, r.path.name))
-    return found
+    return once_each(found)
+
+
+def once_each(records: list[Record]) -> list[Record]:
+    """One record per run: a copy of a file under another name counts once (the first)."""
+    seen: set[str] = set()
+    kept = []
+    for record in records:
+        if record.content not in seen:
+            seen.add(record.content)
+            kept.append(record)
+    return kept
 
 
 def demos(data_dir: Path | str) -> list[str]:

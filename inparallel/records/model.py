@@ -35,12 +35,16 @@ class Machine:
     os: str
     kernel: str
     arch: str
+    fingerprint: str | None = None  # tells machines of one CPU model apart; older: None
     extra: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def key(self) -> str:
-        """``<machine id>-<N>cpu``, N being the CPUs the run could use."""
-        return f"{self.id}-{self.usable_cpus}cpu"
+        """``<machine id>-<N>cpu-<fingerprint>``, N being the CPUs the run could use: two
+        machines of one CPU model are two machines. Records from before fingerprints share
+        ``<machine id>-<N>cpu``: which of them came from one machine cannot be told."""
+        plain = f"{self.id}-{self.usable_cpus}cpu"
+        return f"{plain}-{self.fingerprint}" if self.fingerprint else plain
 
     @property
     def label(self) -> str:
@@ -68,6 +72,16 @@ class Interference:
     disturbed: bool
     reason: str | None
     method: str | None = None  # "cgroup" (exact) or "proc" (fallback); older records: None
+
+
+@dataclass(frozen=True)
+class Noise:
+    """The machine's own speed swing during the run (``inparallel.measure.noise``)."""
+
+    spread: float | None
+    kind: str  # "quiet", "noisy" or "unknown" (the record's "class")
+    threshold: float
+    points: int
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,11 @@ class Row:
     reason: str | None
     error: str | None
     loops: int = 1  # calls timed together per value (each value is one call's share)
+    noise_spread: float | None = None  # the machine's speed swing during the point
+    # The baseline row this one was timed against pair by pair ({"workers": 1}), and the
+    # baseline's time over this row's in each pair.
+    paired_with: Mapping[str, Any] | None = field(default=None, hash=False)
+    paired_ratios: tuple[float, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -155,8 +174,18 @@ class Record:
     interference: Interference | None
     runs: tuple[Run, ...]
     migrated_from: int | None = None
+    noise: Noise | None = None  # None in records from before the speed swing was stored
+    content: str = ""  # a hash of the file's measured content: one run under two names is one
 
     @property
     def disturbed(self) -> bool:
         """True when something outside the measurement loaded the machine during the run."""
         return self.interference is not None and self.interference.disturbed
+
+    @property
+    def noise_class(self) -> str:
+        """``disturbed`` (other processes), else ``quiet``, ``noisy`` or ``unknown`` (the
+        machine's own speed swing; unknown in older records and runs without readings)."""
+        if self.disturbed:
+            return "disturbed"
+        return self.noise.kind if self.noise is not None else "unknown"

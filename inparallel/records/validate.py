@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import statistics
 from datetime import datetime
 from functools import cache
@@ -23,6 +24,10 @@ from inparallel.records.model import SCHEMA_VERSION, TIMING_UNITS
 SCHEMA_FILE = "schema.json"
 # Integers beyond a float's range cannot be compared as measurements (float() overflows).
 _LARGEST = 2**1000
+# What a timed value can physically be: no Python-level operation that a demo times takes
+# less than a nanosecond (a few CPU cycles), and no demo's value takes a day.
+SHORTEST_S = 1e-9
+LONGEST_S = 86_400.0
 
 
 @cache
@@ -117,6 +122,13 @@ def _row_problem(row: dict, where: str) -> str | None:
     absent = [k for k, v in summary.items() if v is None]
     if absent:
         return f"{where} has values but no {absent[0]}"
+    if row["unit"] in TIMING_UNITS and not all(SHORTEST_S <= v <= LONGEST_S for v in values):
+        bad = next(v for v in values if not SHORTEST_S <= v <= LONGEST_S)
+        return (f"{where} holds a time of {bad!r} s, outside what a measurement can take "
+                f"({SHORTEST_S:g} s to {LONGEST_S:g} s)")
+    ratios = row.get("paired_ratios") or []
+    if ratios and len(ratios) > len(values):
+        return f"{where} has more paired_ratios than values"
     if not _close(summary["min"], min(values)) or not _close(summary["max"], max(values)):
         return f"{where} min/max {summary['min']!r}/{summary['max']!r} do not match its values"
     if not _close(summary["median"], statistics.median(values)):
@@ -156,6 +168,17 @@ def _record_problem(doc: dict) -> str | None:
         for j, row in enumerate(run["results"]):
             if (found := _row_problem(row, f"runs[{i}].results[{j}]")) is not None:
                 return found
+    return None
+
+
+def name_problem(doc: dict, file_name: str) -> str | None:
+    """Whether the file's name agrees with its content: ``<stamp>_<machine id>_<N>cpu``
+    names the CPUs the run could use, and a reader trusts the name in listings."""
+    match = re.search(r"_(\d+)cpu(?:_quick)?\.json$", file_name)
+    usable = doc["machine"]["usable_cpus"]
+    if match and int(match.group(1)) != usable:
+        return (f"its name says {match.group(1)} CPUs but its machine.usable_cpus is "
+                f"{usable}")
     return None
 
 

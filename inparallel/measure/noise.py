@@ -1,0 +1,40 @@
+"""How noisy the machine was during a run, read from the demo's own speed readings.
+
+Every timed point of a demo interleaves a fixed reference loop with its values (the
+harness's ``Speed``); ``noise_spread`` is how far those readings swung during the point:
+p90 / p10 - 1. The machine's speed can swing without any other process showing up in
+/proc/stat (a virtual machine's host, turbo and thermal limits, a laptop's power
+management): the readings see it because they time the same fixed work again and again.
+
+A run is ``quiet`` when the median spread of its points stays at or below ``NOISY_SPREAD``,
+``noisy`` above it, and ``unknown`` where no point took enough readings (quick runs, demos
+that time waits rather than work). ``disturbed`` (other processes' CPU time) is decided by
+``interference`` and takes precedence in ``model.Record.noise_class``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+
+#: Above this median p90/p10 swing of the reference readings a run is noisy. An idle 2-core
+#: VM that measured quietly read 1% to 6% per point; the noisy VMs that printed impossible
+#: speedups swung 40% to 50% (p90/p10 of a 16 ms loop), and a parallel build on the machine
+#: reads hundreds of per cent. 10% sits well above the first and well below the second.
+NOISY_SPREAD = 0.10
+
+
+def spreads(rows: Iterable[dict]) -> list[float]:
+    """The ``noise_spread`` of every row that has one."""
+    return [row["noise_spread"] for row in rows
+            if isinstance(row.get("noise_spread"), int | float)]
+
+
+def summarize(rows: Iterable[dict]) -> dict:
+    """The record's ``noise``: the median spread of its points and the class it gives."""
+    found = spreads(rows)
+    if not found:
+        return {"spread": None, "class": "unknown", "threshold": NOISY_SPREAD, "points": 0}
+    spread = statistics.median(found)
+    return {"spread": round(spread, 4), "class": "quiet" if spread <= NOISY_SPREAD else "noisy",
+            "threshold": NOISY_SPREAD, "points": len(found)}
