@@ -90,7 +90,11 @@ def measure(workers, args, out):
                      for s in runnable}
             candidates = {s: (lambda s=s, n=n, count=tasks[s]: pools[s].map(n, count))
                           for s in runnable}
-            for strategy, timing in harness.compare(candidates, args).items():
+            # Each pool's stream is timed back to back with the sequential one: its speedup
+            # is the median ratio of those pairs.
+            paired = "sequential" if "sequential" in candidates else None
+            for strategy, timing in harness.compare(candidates, args,
+                                                    paired_with=paired).items():
                 count = tasks[strategy]
                 out.emit(harness.measured_row(
                     "stream", strategy, 1 if strategy == "sequential" else workers, timing,

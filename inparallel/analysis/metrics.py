@@ -161,15 +161,14 @@ def throughput(point: PointLike) -> Estimate | None:
 def paired_speedup(point: PointLike, base: PointLike) -> Estimate | None:
     """The speedup from the pairs a point was timed in against ``base``: the median ratio of
     their back-to-back times, times the work ratio. None unless ``point`` was paired with
-    exactly ``base`` (same run series; ``paired.against`` names its workers or strategy)."""
+    ``base`` (same run series; ``paired.against`` names its workers or strategy): the caller
+    passes the point's real partner, the row timed in the same rounds."""
     pair = getattr(point, "paired", None)
     if pair is None or point.label != base.label or point.workload != base.workload:
         return None
     if not all(getattr(base, key, None) == value for key, value in pair.against.items()):
         return None
     if "workers" in pair.against and point.strategy != base.strategy:
-        return None
-    if "strategy" in pair.against and point.workers != base.workers:
         return None
     work = work_units(point) / work_units(base)
     precise = getattr(point, "precise", True)
@@ -202,8 +201,10 @@ def speedup_curve(points: Iterable[PointLike], baseline: PointLike | None = None
         return {}, {}
     curve, problems = {}, {}
     for n, point in sorted(usable.items()):
-        partner = (partners or {}).get(n, base)
-        value = paired_speedup(point, partner) if point is not partner else None
+        # With ``partners``, a count without its own partner is not compared pair by pair.
+        partner = partners.get(n) if partners is not None else base
+        value = (paired_speedup(point, partner)
+                 if partner is not None and partner is not point else None)
         if value is None:
             rate = throughput(point)
             value = ratio(rate, base_rate) if rate is not None else None
@@ -452,8 +453,11 @@ def stream_speedups(result: ResultLike, variant: str) -> dict[str, dict[float, E
         size = point.params.get("size")
         if point.env or point.strategy == "sequential" or size not in base or not point.ok:
             continue
-        mine, theirs = throughput(point), throughput(base[size])
-        if mine is not None and theirs is not None and (value := ratio(mine, theirs)):
+        value = paired_speedup(point, base[size])
+        if value is None:
+            mine, theirs = throughput(point), throughput(base[size])
+            value = ratio(mine, theirs) if mine is not None and theirs is not None else None
+        if value is not None:
             curves.setdefault(point.strategy, {})[durations[int(size)]] = value
     return {s: dict(sorted(c.items())) for s, c in curves.items()}
 
