@@ -229,3 +229,89 @@ def test_sigterm_during_the_build_leaves_the_old_site(tmp_path, old_site):
     assert "Terminated" in err
     assert _tree(old_site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+# --- class 1: every string from data/ reaches the pages escaped --------------------------------
+
+HOSTILE = {
+    "cpu_model": "Evil CPU <script>alert('cpu')</script>",
+    "command": "invoke demo nogil <img src=x onerror=alert('cmd')>",
+    "package": "<script>alert('package')</script>",
+    "version": "<img src=x onerror=alert('version')>",
+    "message": "ImportError: <script>alert('message')</script>",
+    "file": "[click](javascript:alert('file')){: onclick=alert('attr') }",
+}
+# What the HTML of a page must not hold: an element or an attribute made from the data.
+PAYLOADS = ("<script", "<img src=x", 'href="javascript:', 'onclick="', 'onerror="')
+EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables"]
+
+
+def _hostile_data(tmp_path: Path) -> Path:
+    """The fixture data and a packages run, with a hostile string in every rendered field."""
+    import json
+
+    data = tmp_path / "repo" / "data"
+    shutil.copytree(FIXTURES, data)
+    packages = sorted((REPO / "data" / "packages").glob("*.json"))[-1]
+    (data / "packages").mkdir()
+    shutil.copy2(packages, data / "packages" / packages.name)
+    for path in data.rglob("*.json"):
+        doc = json.loads(path.read_text())
+        doc["machine"]["cpu_model"] = HOSTILE["cpu_model"]
+        doc["command"] = HOSTILE["command"].replace("nogil", doc["demo"])
+        for run in doc["runs"] if doc["demo"] == "packages" else []:
+            for row in run["results"]:
+                if row["params"].get("package") == "numpy":
+                    row["params"].update(package=HOSTILE["package"], version=HOSTILE["version"])
+                for key in ("message", "error", "reason", "warning"):
+                    if row["params"].get(key):
+                        row["params"][key] = HOSTILE["message"]
+                if "file" in row["params"]:
+                    row["params"]["file"] = HOSTILE["file"]
+        path.write_text(json.dumps(doc))
+    return data
+
+
+def _generated(tmp_path: Path) -> dict[str, str]:
+    """Every generated include from the hostile data, as the site's Markdown renders it."""
+    import markdown
+
+    from inparallel.publish import mkdocs_hook
+
+    data = _hostile_data(tmp_path)
+    docs = tmp_path / "repo" / "docs"
+    mkdocs_hook.generate(data, docs, REPO / "demos")
+    return {p.name: markdown.markdown(p.read_text(), extensions=EXTENSIONS)
+            for p in sorted((docs / "generated").glob("*.md"))}
+
+
+def test_hostile_strings_are_escaped_in_every_generated_page(tmp_path):
+    pages = _generated(tmp_path)
+    for name, html in pages.items():
+        for payload in PAYLOADS:
+            assert payload not in html, (name, payload)
+    text = "\n".join(pages.values())
+    # ...but shown, as text: the caption, the data files table, the claims and the matrix.
+    assert text.count("Evil CPU &lt;script&gt;alert(&#39;cpu&#39;)&lt;/script&gt;") > 5
+    assert "<code>invoke demo nogil &lt;img src=x onerror=alert('cmd')&gt;</code>" in text
+    assert "<strong>&lt;script&gt;alert(&#39;package&#39;)&lt;/script&gt;</strong>" in text
+    assert "&lt;img src=x onerror=alert(&#39;version&#39;)&gt;" in text
+    assert 'title="ImportError: &lt;script&gt;' in text  # an error message, as a link title
+
+
+def test_escaped_text_renders_as_the_original_characters():
+    import markdown
+
+    from inparallel.publish import escape
+
+    for value in HOSTILE.values():
+        html = markdown.markdown(f"| a |\n|---|\n| {escape.text(value)} |",
+                                 extensions=["tables", "attr_list"])
+        assert "<script" not in html and "<img" not in html and "href" not in html
+        assert "onclick" not in html.replace("onclick=alert", "")
+        plain = html.replace("<table>", "").split("<td>")[1].split("</td>")[0]
+        import html as html_lib
+
+        assert html_lib.unescape(plain) == value
+    code = markdown.markdown(f"run {escape.code('a `` b <i>')}")
+    assert "<code>a `` b &lt;i&gt;</code>" in code

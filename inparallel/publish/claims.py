@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from inparallel.analysis import findings as f
-from inparallel.analysis.results import evidence_path, machine_results
+from inparallel.analysis.results import machine_results
 from inparallel.errors import UserError
+from inparallel.publish import escape
 
 CITED = Path(__file__).resolve().parent.parent / "analysis" / "cited.toml"
 
@@ -87,11 +88,18 @@ def require_all_hold(evaluations: Iterable[Evaluation]) -> None:
 
 
 def _links(paths: Iterable[Path]) -> str:
-    return ", ".join(f"[`{p.name}`]({evidence_path(p)})" for p in paths)
+    return ", ".join(escape.evidence_link(p) for p in paths)
+
+
+def _sentence(e: Evaluation) -> str:
+    """The finding's sentence with this machine's numbers, each escaped: variant and package
+    names come from the data files, which anyone can contribute."""
+    numbers = {key: escape.text(value) for key, value in e.verdict.numbers.items()}
+    return e.finding.sentence(replace(e.verdict, numbers=numbers))
 
 
 def _stated(e: Evaluation) -> str:
-    text = f"{e.finding.sentence(e.verdict)} ({e.machine}; data: {_links(e.files)})"
+    text = f"{_sentence(e)} ({escape.text(e.machine)}; data: {_links(e.files)})"
     if e.verdict.status == "no-evidence":
         return (f"{text} *Not enough evidence yet: these numbers rest on points that miss "
                 "the precision rule; the Claims page names them.*")
@@ -100,9 +108,9 @@ def _stated(e: Evaluation) -> str:
 
 def _marked(text: str, e: Evaluation) -> str:
     """The visible preview mark of a claim the data contradict."""
-    body = f"{text}\n\nChecked: {e.verdict.condition}."
+    body = f"{text}\n\nChecked: {escape.text(e.verdict.condition)}."
     indented = "\n".join(f"    {line}" if line else "" for line in body.splitlines())
-    return (f'!!! failure "Contradicted by the data ({e.machine}): finding '
+    return (f'!!! failure "Contradicted by the data ({escape.text(e.machine)}): finding '
             f'{e.finding.name}"\n\n{indented}\n')
 
 
@@ -122,8 +130,9 @@ def render(finding: f.Finding, evaluations: list[Evaluation]) -> str:
     measured = [e for e in evaluations if e.finding is finding and e.result is not None]
     if not mine and measured:
         # Runs exist, but not what the finding needs (a disturbed run's timings are left out).
+        condition = escape.text(measured[0].verdict.condition)
         return (f"The committed runs of the `{finding.demo}` demo do not hold what this claim "
-                f"needs yet ({measured[0].verdict.condition}); the Claims page lists them.\n")
+                f"needs yet ({condition}); the Claims page lists them.\n")
     if not mine:
         return missing(finding.demo) + "\n"
     if len(mine) == 1:
@@ -163,7 +172,8 @@ def claims_table(evaluations: list[Evaluation], used: dict[str, list[str]] | Non
              "|---|---|---|---|---|"]
     for finding in f.FINDINGS:
         mine = [e for e in evaluations if e.finding is finding]
-        status = "<br>".join(f"{e.machine}: {_STATUS[e.verdict.status]}" for e in mine)
+        status = "<br>".join(f"{escape.text(e.machine)}: {_STATUS[e.verdict.status]}"
+                             for e in mine)
         files = _links(dict.fromkeys(p for e in mine for p in e.files)) or "none yet"
         where = (used or {}).get(finding.name, [])
         lines.append(f"| [`{finding.name}`](#{finding.name}) | {finding.demo} | {status} | "
@@ -171,7 +181,8 @@ def claims_table(evaluations: list[Evaluation], used: dict[str, list[str]] | Non
     sections = []
     for finding in f.FINDINGS:
         include = render(finding, evaluations)
-        tests = "".join(f"- {e.machine}: {_STATUS[e.verdict.status]} ({e.verdict.condition})"
+        tests = "".join(f"- {escape.text(e.machine)}: {_STATUS[e.verdict.status]} "
+                        f"({escape.text(e.verdict.condition)})"
                         + (f"; short of +-3%: {', '.join(e.verdict.shortfall)}"
                            if e.verdict.shortfall else "") + "\n"
                         for e in evaluations if e.finding is finding)

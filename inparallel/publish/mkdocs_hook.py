@@ -28,10 +28,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
 
 from inparallel.analysis.results import evidence_path
-from inparallel.publish import charts, claims, diagrams, packages_page
+from inparallel.publish import charts, claims, diagrams, escape, packages_page
 from inparallel.records.load import load_demo
 
 if TYPE_CHECKING:  # MkDocs is a docs extra; the charts task must run without it
@@ -70,29 +72,30 @@ def _no_data(chart: charts.Chart) -> str:
     )
 
 
+# Every value is escaped (``escape.templates``): a CPU model or a command is a contributor's text.
+FIGURE = escape.templates.from_string("""\
+<figure markdown>
+![{{ alt }}](assets/charts/{{ stem }}-light.svg#only-light)
+![{{ alt }}](assets/charts/{{ stem }}-dark.svg#only-dark)
+<figcaption markdown>{{ machine }}. Median of {{ files|length }} \
+run{{ "s" if files|length != 1 }} ({{ files|join(", ") }}); error bars: the lowest and \
+highest run, or one run's 95% interval of its median.
+{%- if excluded %} Left out: {{ excluded|join("; ") }}.{% endif %} \
+Reproduce: {{ command }}.</figcaption>
+</figure>
+""")
+
+
 def _figure(drawn: charts.Drawn, short_name: bool) -> str:
-    """A light and a dark image (Material shows the one matching the palette) with a caption."""
-    stem = drawn.chart.name if short_name else drawn.stem
+    """A light and a dark image (Material shows the one matching the palette) with a caption:
+    the runs aggregated, their files, the files left out and why, and the command."""
     data = drawn.data
-    return (
-        "<figure markdown>\n"
-        f"![{drawn.chart.alt}](assets/charts/{stem}-light.svg#only-light)\n"
-        f"![{drawn.chart.alt}](assets/charts/{stem}-dark.svg#only-dark)\n"
-        f"<figcaption markdown>{data.machine.label}. {_caption(data)}</figcaption>\n"
-        "</figure>\n"
-    )
-
-
-def _caption(data: Any) -> str:
-    """Runs aggregated, their files, the files left out and why, and the command."""
-    links = ", ".join(f"[`{p.name}`]({evidence_path(p)})" for p in data.files)
-    count = len(data.files)
-    text = (f"Median of {count} run{'s' if count != 1 else ''} ({links}); error bars: the "
-            "lowest and highest run, or one run's 95% interval of its median.")
-    if data.excluded:
-        text += " Left out: " + "; ".join(
-            f"[`{e.path.name}`]({evidence_path(e.path)}) ({e.reason})" for e in data.excluded) + "."
-    return f"{text} Reproduce: `{data.command}`."
+    return FIGURE.render(
+        alt=drawn.chart.alt, stem=escape.href(drawn.chart.name if short_name else drawn.stem),
+        machine=data.machine.label, files=[escape.evidence_link(p) for p in data.files],
+        excluded=[Markup("{} ({})").format(escape.evidence_link(e.path), escape.text(e.reason))
+                  for e in data.excluded],
+        command=escape.code(data.command))
 
 
 def _figures(drawn: list[charts.Drawn]) -> dict[str, str]:
@@ -171,8 +174,9 @@ def _data_files(data_dir: Path) -> str:
         return ('!!! info "No measurement committed yet"\n\n    `data/` holds no measurement '
                 "files yet; `invoke bench` runs every demo and writes them.\n")
     for record in sorted(found, key=lambda r: r.started_at, reverse=True):
-        link = f"[`{record.path.name}`]({evidence_path(record.path)})"
-        lines.append(f"| {record.demo} | {record.machine.label} | {record.started_at} | {link} |")
+        cells = (escape.text(record.demo), escape.text(record.machine.label),
+                 escape.text(record.started_at), escape.evidence_link(record.path))
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
 from inparallel.analysis.results import evidence_path, machine_results
-from inparallel.publish import claims
+from inparallel.publish import claims, escape
 from inparallel.records.load import read
 
 DEMO = "packages"
@@ -22,11 +22,10 @@ INSTALL = {"wheel": "wheel", "source": "built from source", "failed": "✗ no in
 
 
 def _title(text: Any) -> str:
-    """A link title: one line, no characters that end a Markdown title or table cell."""
+    """A link title: the last line of ``text``, shortened (``escape.link`` makes it inert)."""
     lines = [line.strip() for line in str(text or "").splitlines() if line.strip()]
     # A long multi-line error (numpy's) ends with the line that says what went wrong.
-    line = lines[-1] if lines else ""
-    return line.replace('"', "'").replace("|", "/").replace("[", "(").replace("]", ")")[:200]
+    return lines[-1][:200] if lines else ""
 
 
 def _rows_of(path: Path) -> dict[tuple, str]:
@@ -53,9 +52,8 @@ def _cell(result: Any, links: dict[tuple, str], package: str, variant: str,
     def mark(text: str, workload: str, title: Any = "", workers: int = 1) -> str:
         link = links.get((variant, workload, package, workers))
         if link is None:
-            return text
-        hint = _title(title)
-        return f'[{text}]({link} "{hint}")' if hint else f"[{text}]({link})"
+            return escape.text(text)
+        return escape.link(text, link, _title(title))
 
     install = point("install")
     if install is None:
@@ -87,25 +85,27 @@ def _cell(result: Any, links: dict[tuple, str], package: str, variant: str,
 
 
 def _table(result: Any) -> str:
+    label = escape.text(result.machine.label)
     if not result.files:  # every run of this machine was left out (a disturbed machine)
-        left_out = "; ".join(f"[`{e.path.name}`]({evidence_path(e.path)}): {e.reason}"
+        left_out = "; ".join(f"{escape.evidence_link(e.path)}: {escape.text(e.reason)}"
                              for e in result.excluded)
-        return f"**{result.machine.label}**: no run used ({left_out}).\n"
+        return f"**{label}**: no run used ({left_out}).\n"
     newest = result.files[-1]
     links = _rows_of(newest)
     variants = sorted({p.variant for p in result.points if not p.env}, key=m.version_key)
     packages = list(dict.fromkeys(p.params["package"] for p in result.points
                                   if p.workload == "install" and "package" in p.params))
     speedups = {v: m.package_speedups(result, v) for v in variants}
-    lines = ["| Package | " + " | ".join(variants) + " |",
+    lines = ["| Package | " + " | ".join(escape.text(v) for v in variants) + " |",
              "|---|" + "---|" * len(variants)]
     for package in packages:
         version = next(p.params.get("version", "") for p in result.points
                        if p.params.get("package") == package)
         cells = [_cell(result, links, package, v, speedups[v]) for v in variants]
-        lines.append(f"| **{package}** {version} | " + " | ".join(cells) + " |")
-    files = ", ".join(f"[`{p.name}`]({evidence_path(p)})" for p in result.files)
-    return (f"**{result.machine.label}** (data: {files}; `{result.command}`)\n\n"
+        lines.append(f"| **{escape.text(package)}** {escape.text(version)} | "
+                     + " | ".join(cells) + " |")
+    files = ", ".join(escape.evidence_link(p) for p in result.files)
+    return (f"**{label}** (data: {files}; {escape.code(result.command)})\n\n"
             '<div class="package-matrix" markdown>\n\n' + "\n".join(lines) + "\n\n</div>\n")
 
 
