@@ -183,7 +183,7 @@ def claims_table(evaluations: list[Evaluation], used: dict[str, list[str]] | Non
         include = render(finding, evaluations)
         tests = "".join(f"- {escape.text(e.machine)}: {_STATUS[e.verdict.status]} "
                         f"({escape.text(e.verdict.condition)})"
-                        + (f"; short of +-3%: {', '.join(e.verdict.shortfall)}"
+                        + (f"; short of +-3%: {escape.text(', '.join(e.verdict.shortfall))}"
                            if e.verdict.shortfall else "") + "\n"
                         for e in evaluations if e.finding is finding)
         sections.append(f"### {finding.name}\n\nThe claim (`inparallel/analysis/findings.py`): "
