@@ -27,6 +27,7 @@ from IPython.display import Image, Markdown, display
 from inparallel.analysis import metrics
 from inparallel.analysis.results import machine_results
 from inparallel.publish import chart_style
+from inparallel.publish.escape import code, text
 from inparallel.records.load import load_demo
 
 # mkdocs-jupyter 0.26 runs this in the project root, 0.27 in docs/notebooks/: accept both.
@@ -47,11 +48,12 @@ if records:
              "|---|---|---|---|---|---|---|"]
     for record in records:
         rows = [row for run in record.runs for row in run.results]
-        variants = ", ".join(run.label for run in record.runs)
+        variants = ", ".join(text(run.label) for run in record.runs)
         unavailable = sum(1 for row in rows if not row.available)
         failed = sum(1 for row in rows if row.available and row.error)
-        lines.append(f"| {record.demo} | {record.machine.label} | {variants} | {len(rows)} | "
-                     f"{unavailable} | {failed} | `{record.path.name}` |")
+        # Every string from data/ goes in through escape.text or escape.code: it is inert.
+        lines.append(f"| {text(record.demo)} | {text(record.machine.label)} | {variants} | "
+                     f"{len(rows)} | {unavailable} | {failed} | {code(record.path.name)} |")
     display(Markdown("\n".join(lines)))
 else:
     display(Markdown("No measurement is committed yet: run `invoke demo nogil` or `invoke bench`."))
@@ -68,13 +70,14 @@ for record in records:
     for run in record.runs:
         for row in run.results:
             if not row.available or row.error:
-                text = (row.reason if not row.available else f"error: {row.error}") or "no reason"
-                key = (run.label, row.strategy, text.splitlines()[0][:120])
+                why = (row.reason if not row.available else f"error: {row.error}") or "no reason"
+                key = (run.label, row.strategy, why.splitlines()[0][:120])
                 reasons[key] = reasons.get(key, 0) + 1
     if reasons:
-        lines = [f"**{record.demo}** on {record.machine.label}", "",
+        lines = [f"**{text(record.demo)}** on {text(record.machine.label)}", "",
                  "| variant | strategy | why | rows |", "|---|---|---|---|"]
-        lines += [f"| {v} | {s} | {why} | {n} |" for (v, s, why), n in sorted(reasons.items())]
+        lines += [f"| {text(v)} | {text(s)} | {text(why)} | {n} |"
+                  for (v, s, why), n in sorted(reasons.items())]
         display(Markdown("\n".join(lines)))
 
 # %% [markdown]
@@ -89,8 +92,10 @@ results = {demo: machine_results(DATA, demo) for demo in DEMOS}
 lines = ["| demo | machine | runs used | left out |", "|---|---|---|---|"]
 for demo, per_machine in results.items():
     for result in per_machine:
-        left_out = "; ".join(f"`{e.path.name}` ({e.reason})" for e in result.excluded) or "none"
-        lines.append(f"| {demo} | {result.machine.label} | {len(result.files)} | {left_out} |")
+        left_out = "; ".join(f"{code(e.path.name)} ({text(e.reason)})"
+                             for e in result.excluded) or "none"
+        lines.append(f"| {text(demo)} | {text(result.machine.label)} | {len(result.files)} | "
+                     f"{left_out} |")
 display(Markdown("\n".join(lines)))
 
 # %% [markdown]
