@@ -145,17 +145,23 @@ def across_runs(medians: Sequence[float], own: Sequence[tuple[float, float] | No
     return min(spread[0], middle - width / 2), max(spread[1], middle + width / 2)
 
 
+def pair_estimate(against: Mapping[str, Any], runs: Sequence[Sequence[float]]) -> Paired:
+    """The paired ratio of one point from each run's ratios: the median of the runs' medians
+    with its interval across runs (``across_runs``; one run: its own 95% interval)."""
+    medians = [statistics.median(ratios) for ratios in runs]
+    interval = across_runs(medians, [median_ci(ratios) for ratios in runs])
+    value = statistics.median(medians)
+    low, high = interval if interval else (value, value)
+    return Paired(dict(against), value, min(low, value), max(high, value),
+                  sum(len(ratios) for ratios in runs))
+
+
 def _paired(rows: list[Row]) -> Paired | None:
     """The paired ratio over the runs of one point (rows that were paired alike)."""
     paired = [row for row in rows if row.paired_ratios and row.paired_with]
     if not paired or any(row.paired_with != paired[0].paired_with for row in paired):
         return None
-    medians = [statistics.median(row.paired_ratios) for row in paired]
-    interval = across_runs(medians, [median_ci(row.paired_ratios) for row in paired])
-    value = statistics.median(medians)
-    low, high = interval if interval else (value, value)
-    return Paired(dict(paired[0].paired_with), value, min(low, value), max(high, value),
-                  sum(len(row.paired_ratios) for row in paired))
+    return pair_estimate(paired[0].paired_with, [row.paired_ratios for row in paired])
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ the charts and the site's sentences use.
 from __future__ import annotations
 
 import dataclasses
-import statistics
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,13 +55,9 @@ class LivePoint:
     def from_row(cls, label: str, row: dict) -> LivePoint:
         """A point from the demo's JSON row, as ``collect`` hands it to the view."""
         ok = bool(row["available"]) and row["error"] is None and row["median"] is not None
-        paired = None
         ratios = row.get("paired_ratios") or []
-        if row.get("paired_with") and ratios:
-            value = statistics.median(ratios)
-            low, high = stats.median_ci(ratios) or (value, value)
-            paired = stats.Paired(row["paired_with"], value, min(low, value), max(high, value),
-                                  len(ratios))
+        paired = (stats.pair_estimate(row["paired_with"], [ratios])
+                  if row.get("paired_with") and ratios else None)
         precise = paired.half_width <= stats.PRECISION if paired else bool(row.get("converged"))
         return cls(variant=label.split()[0], label=label, workload=row["workload"],
                    strategy=row["strategy"], workers=row["workers"], unit=row["unit"],
