@@ -77,7 +77,7 @@ def test_the_stored_command_is_the_canonical_command_whatever_the_spelling(captu
     (call,) = captured
     assert call["command"] == "invoke demo nogil --workers 1,2 --repeats 3 --stage"
     assert call["settings"] == {"size": "stage", "workers": [1, 2], "repeats": 3,
-                                "revision": 2}
+                                "revision": 3}
     # One process per point, so that 3.14 and 3.14t alternate point by point.
     assert call["arg_sets"] == [["--workers", "1", "--repeats", "3", "--stage"],
                                 ["--workers", "2", "--repeats", "3", "--stage"]]

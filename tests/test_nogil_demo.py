@@ -44,7 +44,7 @@ def test_record_is_schema_valid_with_full_provenance(record):
     assert data["quick"] is True
     assert data["command"] == "invoke demo nogil --workers 1,2 --quick"
     assert data["settings"] == {"size": "quick", "workers": [1, 2], "repeats": None,
-                                "revision": 2}
+                                "revision": 3}
     for key in PROVENANCE["machine"]:
         assert data["machine"][key], key
     assert len(data["repository"]["commit"]) == 40

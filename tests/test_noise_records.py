@@ -42,6 +42,17 @@ def test_a_run_is_quiet_or_noisy_by_the_median_swing_of_its_points():
     assert noise.summarize([{"unit": "bytes"}])["class"] == "unknown"
 
 
+def test_pairs_that_scatter_make_a_run_noisy_when_the_readings_miss_it():
+    # A quota that throttles the work's cores between readings: the readings look quiet, but
+    # two values timed back to back no longer agree.
+    steady = [0.95, 0.96, 0.97, 0.95, 0.96, 0.94, 0.96, 0.95]
+    scattered = [0.6, 0.95, 0.7, 1.0, 0.65, 0.9, 0.75, 0.98]
+    quiet = noise.summarize([{"noise_spread": 0.05, "paired_ratios": steady}])
+    loud = noise.summarize([{"noise_spread": 0.05, "paired_ratios": scattered}])
+    assert (quiet["class"], loud["class"]) == ("quiet", "noisy")
+    assert loud["pair_scatter"] > noise.NOISY_PAIR_SCATTER >= quiet["pair_scatter"]
+
+
 def test_the_speedup_comes_from_the_pairs_not_from_two_medians(tmp_path):
     # The medians alone say 2 * 1.0 / 1.6 = 1.25x (a slow stretch hit the 2-thread values);
     # each pair, taken back to back, says about 1.9x.

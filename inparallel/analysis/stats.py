@@ -247,12 +247,7 @@ def _why(record: Record) -> str:
     """Why a run's timings do not count, in a few words."""
     if record.disturbed:
         return (record.interference.reason if record.interference else None) or "other load"
-    spread = record.noise.spread if record.noise else None
-    threshold = record.noise.threshold if record.noise else None
-    if spread is None or threshold is None:
-        return "the machine's speed swung"
-    return (f"the machine's speed swung {spread:.0%} (p90/p10 of its reference readings; "
-            f"quiet is at most {threshold:.0%})")
+    return record.noise.reason if record.noise else "the machine's speed swung"
 
 
 def _untimed_rows(record: Record) -> bool:

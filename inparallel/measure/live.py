@@ -182,9 +182,7 @@ def verdict(path: Path) -> list[str]:
             unsure = True
         lines.append(said)
     if record.noise is not None and record.noise.kind == "noisy":
-        lines.append(f"Noisy machine: its speed swung {record.noise.spread:.0%} during the run "
-                     "(quiet: at most "
-                     f"{record.noise.threshold:.0%}); left out of the site's numbers")
+        lines.append(f"Noisy machine: {record.noise.reason}; left out of the site's numbers")
         unsure = True
     if record.disturbed and record.interference is not None:
         lines.append(f"Disturbed run, left out of charts: {record.interference.reason}")

@@ -6,10 +6,16 @@ p90 / p10 - 1. The machine's speed can swing without any other process showing u
 /proc/stat (a virtual machine's host, turbo and thermal limits, a laptop's power
 management): the readings see it because they time the same fixed work again and again.
 
-A run is ``quiet`` when the median spread of its points stays at or below ``NOISY_SPREAD``,
-``noisy`` above it, and ``unknown`` where no point took enough readings (quick runs, demos
-that time waits rather than work). ``disturbed`` (other processes' CPU time) is decided by
-``interference`` and takes precedence in ``model.Record.noise_class``.
+The readings run on one thread between values; a swing that hits the work's own cores
+while they are busy (a CPU quota, a host that slows one vCPU) can pass them by. The pairs see
+it: two values timed back to back should give the same ratio every time, so the scatter of a
+point's ``paired_ratios`` (interquartile range over median) is the second signal.
+
+A run is ``quiet`` when the median spread of its points stays at or below ``NOISY_SPREAD``
+and no paired point scatters by more than ``NOISY_PAIR_SCATTER``; ``noisy`` otherwise, and
+``unknown`` where no point took enough readings or pairs (quick runs, demos that time waits
+rather than work). ``disturbed`` (other processes' CPU time) is decided by ``interference``
+and takes precedence in ``model.Record.noise_class``.
 """
 
 from __future__ import annotations
@@ -23,6 +29,11 @@ from collections.abc import Iterable
 #: noisy VMs that printed impossible speedups swung 40% to 50% (p90/p10 of a 16 ms loop).
 #: 12% is twice a quiet run's median.
 NOISY_SPREAD = 0.12
+#: Above this interquartile range of a point's paired ratios (over their median) a run is
+#: noisy. Quiet runs here scattered 3% to 10%; under a CPU quota switched on and off in
+#: bursts every run had a point at 30% or more, which the readings rated quiet in 8 of 10.
+NOISY_PAIR_SCATTER = 0.15
+MIN_PAIRS = 4  # fewest pairs whose quartiles mean something
 
 
 def spreads(rows: Iterable[dict]) -> list[float]:
@@ -31,11 +42,28 @@ def spreads(rows: Iterable[dict]) -> list[float]:
             if isinstance(row.get("noise_spread"), int | float)]
 
 
+def pair_scatter(rows: Iterable[dict]) -> float | None:
+    """The widest scatter of any point's paired ratios: interquartile range over median."""
+    found = []
+    for row in rows:
+        ratios = row.get("paired_ratios") or []
+        if len(ratios) >= MIN_PAIRS:
+            q1, middle, q3 = statistics.quantiles(ratios, n=4)
+            found.append((q3 - q1) / middle)
+    return round(max(found), 4) if found else None
+
+
 def summarize(rows: Iterable[dict]) -> dict:
-    """The record's ``noise``: the median spread of its points and the class it gives."""
-    found = spreads(rows)
-    if not found:
-        return {"spread": None, "class": "unknown", "threshold": NOISY_SPREAD, "points": 0}
-    spread = statistics.median(found)
-    return {"spread": round(spread, 4), "class": "quiet" if spread <= NOISY_SPREAD else "noisy",
-            "threshold": NOISY_SPREAD, "points": len(found)}
+    """The record's ``noise``: the median spread of its points' readings, the widest scatter
+    of its pairs, and the class they give."""
+    rows = list(rows)
+    found, scatter = spreads(rows), pair_scatter(rows)
+    spread = round(statistics.median(found), 4) if found else None
+    if spread is None and scatter is None:
+        kind = "unknown"
+    elif (spread or 0.0) > NOISY_SPREAD or (scatter or 0.0) > NOISY_PAIR_SCATTER:
+        kind = "noisy"
+    else:
+        kind = "quiet"
+    return {"spread": spread, "class": kind, "threshold": NOISY_SPREAD, "points": len(found),
+            "pair_scatter": scatter, "pair_threshold": NOISY_PAIR_SCATTER}

@@ -81,14 +81,16 @@ REGISTRY: dict[str, DemoSpec] = {
     spec.name: spec
     for spec in (
         # Revision 2 of every demo timed by harness.compare: values corrected for the
-        # machine's speed drift by a reference loop (demos/harness.py).
+        # machine's speed drift by a reference loop (demos/harness.py). Revision 3 of nogil
+        # and 4 of cpu: speedups timed pair by pair (harness.compare's paired_with); nogil
+        # with a 12 s cap per point.
         DemoSpec("nogil", "CPU-bound threads: GIL build vs free-threaded build", ("3.14", "3.14t"),
-                 point_per_process=True, build_missing=True, live=True, revision=2),
+                 point_per_process=True, build_missing=True, live=True, revision=3),
         # cpu, overhead, startup, memory
         # Revision 3 of cpu, startup and transfer: also shorter units, calibrated loops and
         # fewer sizes.
         DemoSpec("cpu", "CPU-bound scaling: every strategy, 1..N workers", timeout_s=400,
-                 revision=3),
+                 revision=4),
         DemoSpec("overhead", "Free-threaded single-thread cost", extra_env=GIL_ON, timeout_s=200,
                  revision=2),
         # Startup and transfer: revision 4 runs on one CPU (demos/harness.py, on_one_cpu),
@@ -108,8 +110,9 @@ REGISTRY: dict[str, DemoSpec] = {
                  timeout_s=2400, prepare=pypi_packages.prepare, in_bench=False),
         # The experiments (issues 9 and 10), on every variant; interpreter pools and queues
         # are 3.14+, so earlier versions record those strategies as unavailable.
+        # Revision 3: each pool's stream is timed pair by pair with the sequential one.
         DemoSpec("throughput", "Warm pools: tasks per second from 0.1 ms to 100 ms tasks",
-                 timeout_s=900, experiment=True, revision=2),
+                 timeout_s=900, experiment=True, revision=3),
         DemoSpec("shared_state", "One large read-only graph: time and memory per strategy",
                  timeout_s=600, experiment=True),
         DemoSpec("service", "I/O-bound services under load: every server model, driven by wrk",

@@ -116,7 +116,8 @@ def _noise(doc: dict | None) -> Noise | None:
     if doc is None:
         return None
     return Noise(spread=doc["spread"], kind=doc["class"], threshold=float(doc["threshold"]),
-                 points=int(doc["points"]))
+                 points=int(doc["points"]), pair_scatter=doc.get("pair_scatter"),
+                 pair_threshold=doc.get("pair_threshold"))
 
 
 def content_hash(doc: dict) -> str:

@@ -82,6 +82,21 @@ class Noise:
     kind: str  # "quiet", "noisy" or "unknown" (the record's "class")
     threshold: float
     points: int
+    pair_scatter: float | None = None  # the widest scatter of a point's paired ratios
+    pair_threshold: float | None = None
+
+    @property
+    def reason(self) -> str:
+        """Why a run is noisy, in a few words, with the numbers and thresholds."""
+        said = []
+        if self.spread is not None and self.spread > self.threshold:
+            said.append(f"the machine's speed swung {self.spread:.0%} (p90/p10 of its "
+                        f"reference readings; quiet is at most {self.threshold:.0%})")
+        if (self.pair_scatter is not None and self.pair_threshold is not None
+                and self.pair_scatter > self.pair_threshold):
+            said.append(f"back-to-back pairs scattered {self.pair_scatter:.0%} (quiet is at "
+                        f"most {self.pair_threshold:.0%})")
+        return "; ".join(said) or "the machine's speed swung"
 
 
 @dataclass(frozen=True)
