@@ -46,8 +46,7 @@ def measure(workload, workers, size, expected, args):
                                          params=params(strategy, size, workers), error=error)
         runnable = {s: lambda run=running[s]: run(fn, size)
                     for s in strategies.STRATEGIES if s in running}
-        paired = "sequential" if "sequential" in runnable else None
-        for strategy, timing in harness.compare(runnable, args, paired_with=paired).items():
+        for strategy, timing in harness.compare(runnable, args).items():
             rows[strategy] = harness.measured_row(
                 workload, strategy, workers, timing,
                 lambda answers: answers == [expected] * workers, params(strategy, size, workers))

@@ -187,13 +187,10 @@ def impossible(speedup: Estimate, workers: int) -> str | None:
     return None
 
 
-def speedup_curve(points: Iterable[PointLike], baseline: PointLike | None = None,
-                  partners: Mapping[int, PointLike] | None = None
+def speedup_curve(points: Iterable[PointLike], baseline: PointLike | None = None
                   ) -> tuple[dict[int, Estimate], dict[int, str]]:
     """``speedups`` and the points left out of it as impossible (``impossible``), by worker
-    count, with the reason: a live demo says what happened instead of printing them.
-    ``partners`` are the points each worker count was paired with where that is not the
-    baseline (the sequential run of the same units, in the cpu demo)."""
+    count, with the reason: a live demo says what happened instead of printing them."""
     usable = {p.workers: p for p in points if p.ok}
     base = baseline if baseline is not None and baseline.ok else usable.get(1)
     base_rate = throughput(base) if base is not None else None
@@ -201,10 +198,7 @@ def speedup_curve(points: Iterable[PointLike], baseline: PointLike | None = None
         return {}, {}
     curve, problems = {}, {}
     for n, point in sorted(usable.items()):
-        # With ``partners``, a count without its own partner is not compared pair by pair.
-        partner = partners.get(n) if partners is not None else base
-        value = (paired_speedup(point, partner)
-                 if partner is not None and partner is not point else None)
+        value = paired_speedup(point, base) if point is not base else None
         if value is None:
             rate = throughput(point)
             value = ratio(rate, base_rate) if rate is not None else None
@@ -258,11 +252,10 @@ def strategy_curves(result: ResultLike, workload: str
         mine = [p for p in points if p.label == label]
         sequential = [p for p in mine if p.strategy == "sequential" and p.ok]
         baseline = min(sequential, key=lambda p: p.workers, default=None)
-        partners = {p.workers: p for p in sequential}
         for strategy in dict.fromkeys(p.strategy for p in mine):
             if strategy != "sequential":
-                curves[(label, strategy)] = speedup_curve(
-                    [p for p in mine if p.strategy == strategy], baseline, partners)[0]
+                curves[(label, strategy)] = speedups(
+                    [p for p in mine if p.strategy == strategy], baseline)
     return curves
 
 

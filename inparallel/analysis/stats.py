@@ -28,11 +28,6 @@ PRECISION = 0.03
 COUNTED = frozenset({"quiet", "unknown"})
 
 
-def _binomial_tail(n: int, k: int) -> float:
-    """P(B <= k) for B ~ Binomial(n, 1/2), exactly (n is a repeat count: small)."""
-    return sum(math.comb(n, i) for i in range(k + 1)) / 2**n
-
-
 def median_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[float, float] | None:
     """A distribution-free ``confidence`` interval of the median of ``values``, or None.
 
@@ -53,8 +48,12 @@ def median_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[float,
     if n < MIN_VALUES_FOR_INTERVAL:
         return None
     j = 1  # 1-based rank of the lower end
-    while j + 1 <= (n + 1) // 2 and 1 - 2 * _binomial_tail(n, j) >= confidence:
-        j += 1
+    tail = 1  # 2**n * P(B <= j - 1), kept as it grows: pooled runs hold hundreds of values
+    while j + 1 <= (n + 1) // 2:
+        grown = tail + math.comb(n, j)  # 2**n * P(B <= j)
+        if 1 - 2 * grown / 2**n < confidence:
+            break
+        tail, j = grown, j + 1
     return ordered[j - 1], ordered[n - j]
 
 
@@ -122,34 +121,34 @@ class Paired:
         return max(self.value - self.low, self.high - self.value) / self.value
 
 
-def across_runs(medians: Sequence[float], own: Sequence[tuple[float, float] | None] = ()
-                ) -> tuple[float, float] | None:
+def across_runs(medians: Sequence[float], pooled: Sequence[float] = (),
+                own: Sequence[tuple[float, float] | None] = ()) -> tuple[float, float] | None:
     """The interval of a median over runs, never one run's extreme against another's.
 
     Between runs: the order-statistic interval of the run medians (``median_ci``; their
-    range below 3 runs). Within runs: the typical (median) width of the runs' own 95%
-    intervals, centred on the median, so that two noisy runs that agree by chance do not
-    pass for a precise point. The interval is the hull of the two; with one run, its own.
+    range below 3 runs). Within runs: the order-statistic interval of every run's values
+    pooled, so that two noisy runs that agree by chance do not pass for a precise point,
+    and more runs of a steady machine narrow it. The interval is the hull of the two. With
+    one run, its own stored interval (``own``), else that of its values.
     """
     if not medians:
         return None
+    inner = median_ci(pooled) if len(pooled) >= MIN_VALUES_FOR_INTERVAL else None
     if len(medians) == 1:
-        return own[0] if own and own[0] else None
+        return own[0] if own and own[0] else inner
     spread = median_ci(medians) if len(medians) >= MIN_VALUES_FOR_INTERVAL else (
         min(medians), max(medians))
     assert spread is not None
-    widths = [high - low for low, high in (interval for interval in own if interval)]
-    if not widths:
+    if inner is None:
         return spread
-    middle, width = statistics.median(medians), statistics.median(widths)
-    return min(spread[0], middle - width / 2), max(spread[1], middle + width / 2)
+    return min(spread[0], inner[0]), max(spread[1], inner[1])
 
 
 def pair_estimate(against: Mapping[str, Any], runs: Sequence[Sequence[float]]) -> Paired:
     """The paired ratio of one point from each run's ratios: the median of the runs' medians
     with its interval across runs (``across_runs``; one run: its own 95% interval)."""
     medians = [statistics.median(ratios) for ratios in runs]
-    interval = across_runs(medians, [median_ci(ratios) for ratios in runs])
+    interval = across_runs(medians, [r for ratios in runs for r in ratios])
     value = statistics.median(medians)
     low, high = interval if interval else (value, value)
     return Paired(dict(against), value, min(low, value), max(high, value),
@@ -206,7 +205,8 @@ def _combine(demo: str, rows: list[tuple[Record, Row]], variant: str,
     newest = rows[-1][1]
     own = [(row.ci_low, row.ci_high) if row.ci_low is not None and row.ci_high is not None
            else None for row in good]
-    interval = across_runs(medians, own)
+    pooled = [v for row in good if row.is_timing for v in row.values]
+    interval = across_runs(medians, pooled, own)
     low, high = interval if interval else (None, None)
     paired = _paired(good)
     timing = bool(good) and good[0].is_timing

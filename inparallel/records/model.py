@@ -48,9 +48,11 @@ class Machine:
 
     @property
     def label(self) -> str:
-        """Human-readable, for captions: ``AMD EPYC 7B13, 2 CPUs``."""
+        """Human-readable, for captions: ``AMD EPYC 7B13, 2 CPUs``, and the first digits of
+        the fingerprint where there is one (two VMs of one model read alike otherwise)."""
         plural = "s" if self.usable_cpus != 1 else ""
-        return f"{self.cpu_model}, {self.usable_cpus} CPU{plural}"
+        label = f"{self.cpu_model}, {self.usable_cpus} CPU{plural}"
+        return f"{label}, machine {self.fingerprint[:6]}" if self.fingerprint else label
 
 
 @dataclass(frozen=True)
