@@ -50,20 +50,27 @@ class Estimate:
     value: float
     low: float
     high: float
-    # Whether every point it rests on meets the precision rule (stats.PRECISION); a finding
-    # whose numbers rest on an imprecise estimate has "not enough evidence".
-    precise: bool = True
-    shortfall: tuple[str, ...] = ()  # the points that fell short, named for `invoke docs`
+    # The points it rests on that miss the precision rule (stats.PRECISION), named for
+    # `invoke docs`: a finding stating an imprecise estimate has "not enough evidence".
+    shortfall: tuple[str, ...] = ()
+
+    @property
+    def precise(self) -> bool:
+        """Whether every point it rests on meets the precision rule."""
+        return not self.shortfall
 
     def scaled(self, factor: float) -> Estimate:
         """The same estimate in another unit (``factor`` > 0)."""
         return Estimate(self.value * factor, self.low * factor, self.high * factor,
-                        self.precise, self.shortfall)
+                        self.shortfall)
 
 
-def _describe(point: PointLike) -> str:
-    """A point as `invoke docs` names it when it fell short: ``3.14t threads x2 (numeric)``."""
-    return f"{point.label} {point.strategy} x{point.workers} ({point.workload})"
+def _shortfall(point: PointLike) -> tuple[str, ...]:
+    """The point, named as `invoke docs` names it (``3.14t threads x2 (numeric)``), if it
+    misses the precision rule; nothing if it meets it."""
+    if getattr(point, "precise", True):
+        return ()
+    return (f"{point.label} {point.strategy} x{point.workers} ({point.workload})",)
 
 
 def estimate(point: PointLike) -> Estimate | None:
@@ -72,9 +79,8 @@ def estimate(point: PointLike) -> Estimate | None:
         return None
     low = point.low if point.low is not None else point.median
     high = point.high if point.high is not None else point.median
-    precise = getattr(point, "precise", True)
-    return Estimate(point.median, min(low, point.median), max(high, point.median), precise,
-                    () if precise else (_describe(point),))
+    return Estimate(point.median, min(low, point.median), max(high, point.median),
+                    _shortfall(point))
 
 
 def ratio(top: Estimate, bottom: Estimate) -> Estimate | None:
@@ -82,7 +88,6 @@ def ratio(top: Estimate, bottom: Estimate) -> Estimate | None:
     if bottom.value <= 0 or bottom.low <= 0:
         return None
     return Estimate(top.value / bottom.value, top.low / bottom.high, top.high / bottom.low,
-                    top.precise and bottom.precise,
                     tuple(dict.fromkeys(top.shortfall + bottom.shortfall)))
 
 
@@ -171,9 +176,7 @@ def paired_speedup(point: PointLike, base: PointLike) -> Estimate | None:
     if "workers" in pair.against and point.strategy != base.strategy:
         return None
     work = work_units(point) / work_units(base)
-    precise = getattr(point, "precise", True)
-    return Estimate(pair.value * work, pair.low * work, pair.high * work, precise,
-                    () if precise else (_describe(point),))
+    return Estimate(pair.value * work, pair.low * work, pair.high * work, _shortfall(point))
 
 
 def impossible(speedup: Estimate, workers: int) -> str | None:

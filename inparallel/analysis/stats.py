@@ -96,13 +96,6 @@ class Point:
     paired: Paired | None = field(default=None, hash=False)
     precise: bool = True
 
-    @property
-    def half_width(self) -> float | None:
-        """The wider half of the interval relative to the median; None without either."""
-        if self.median is None or self.low is None or self.high is None or self.median <= 0:
-            return None
-        return max(self.median - self.low, self.high - self.median) / self.median
-
 
 @dataclass(frozen=True)
 class Paired:
@@ -323,11 +316,7 @@ def aggregate(records: Iterable[Record]) -> list[MachineResult]:
     not fit the newest group, are listed in ``excluded`` with the reason.
     """
     by_machine: dict[str, dict[str, list[Record]]] = {}
-    seen: set[str] = set()
     for record in sorted(records, key=lambda r: (r.started_at, str(r.path))):
-        if record.content in seen and record.content:
-            continue  # one run under a second name counts once
-        seen.add(record.content)
         by_machine.setdefault(record.machine.key, {}).setdefault(record.demo, []).append(record)
     results, measured = [], {}
     for per_demo in by_machine.values():
