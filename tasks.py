@@ -87,11 +87,16 @@ def variants(c):
 @_friendly
 def demo(c, name, workers="", repeats="", quick=False, stage=False, time_cap=""):
     """Run one demo under its variants, show it live and store it in data/ (--stage: build/)."""
+    from inparallel.analysis import precision
     from inparallel.measure import suite
+    from inparallel.publish import live
 
     # Every option is checked before anything is built or run.
-    suite.run(suite.parse_options(name, workers, repeats, quick=quick, stage=stage,
-                                  time_cap=time_cap))
+    path = suite.run(suite.parse_options(name, workers, repeats, quick=quick, stage=stage,
+                                         time_cap=time_cap), live=live.LiveTable,
+                     after=live.after_run)
+    for each in precision.of_files([path]):
+        print(each.line())
 
 
 @task(help={"quick": "a small smoke run of every demo (for CI)",
@@ -99,9 +104,11 @@ def demo(c, name, workers="", repeats="", quick=False, stage=False, time_cap="")
 @_friendly
 def bench(c, quick=False, experiments=False):
     """Run every timing demo under every available variant and store all of it in data/."""
+    from inparallel.analysis import precision
     from inparallel.measure import suite
 
-    suite.bench(quick, experiments=experiments)
+    for each in precision.of_files(suite.bench(quick, experiments=experiments)):
+        print(each.line())
 
 
 @task(help={"variants": "comma-separated: some of 3.13,3.13t,3.14,3.14t,3.15,3.15t (default all)",

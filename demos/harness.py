@@ -64,6 +64,9 @@ MOST_PROBES = 16
 WINDOW_S = 0.2  # a value's speed: the median reading within this many seconds of its middle
 MIN_READINGS = 10  # fewest reference readings whose 10th and 90th percentiles mean something
 MAX_WORKERS = 1024  # more workers than this is a typo, not an experiment
+# Units whose repeated values get an interval: times, and rates measured against the clock
+# (inparallel/records/model.py MEASURED_UNITS).
+INTERVAL_UNITS = ("s", "req/s")
 
 
 # --- Statistics: pure functions, tested on synthetic values ---
@@ -71,7 +74,7 @@ MAX_WORKERS = 1024  # more workers than this is a typo, not an experiment
 def median_ci(values, confidence=CONFIDENCE):
     """Distribution-free confidence interval of the median: (low, high), or None.
 
-    The exact algorithm (inparallel/analysis/stats.median_ci must give the same answer):
+    The exact algorithm (inparallel/records/intervals.median_ci must give the same answer):
 
     1. n = len(values); if n < 3, return None.
     2. x = sorted(values); alpha = 1 - confidence.
@@ -554,13 +557,12 @@ def row(workload, strategy, workers, values, unit="s", correct=None, params=None
         factors=None):
     """One measurement in the shape of a record's row (inparallel/records/schema.json).
 
-    The interval is computed for timings (unit "s") only; ``converged`` says whether the
-    adaptive rule reached its target (None when the values are not adaptive timings),
-    ``loops`` how many calls each value timed (each value is one call's share), and ``raw``
-    and ``factors`` the values as timed and the speed factors that gave ``values``.
+    The interval is computed for timings and rates (``INTERVAL_UNITS``) only; ``converged``
+    says whether the adaptive rule reached its target (None when the values are not adaptive
+    timings), ``loops`` how many calls each value timed (each value is one call's share), and
+    ``raw`` and ``factors`` the values as timed and the speed factors that gave ``values``.
     """
-    timing = unit == "s" and len(values) >= 3
-    interval = median_ci(values) if timing else None
+    interval = median_ci(values) if unit in INTERVAL_UNITS and len(values) >= 3 else None
     extra = {"loops": loops} if loops and loops > 1 else {}
     if raw is not None and factors is not None:
         extra.update(raw_values=raw, speed_factors=factors)

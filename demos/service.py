@@ -2,12 +2,18 @@
 
 Each request waits on a slow local upstream (``--upstream-ms``) and then does a fixed amount
 of pure-Python CPU work (``--cpu-ms``, calibrated on this interpreter before the servers
-start). ``wrk`` holds a fixed number of connections open (``--workers``: 16, 64, 256) for a
-few seconds per point, on loopback only. The server models (demos/service_server.py):
+start). ``wrk`` holds a fixed number of connections open (``--workers``: 16, 64, 256) for
+one second per value, on loopback only. The server models (demos/service_server.py):
 threads, asyncio, processes-prefork and subinterpreters (3.14+), the last two with one worker
 per usable core. Per point the demo records requests per second, p50 and p99 latency,
 errors and time-outs, the server's memory (PSS of its processes, sampled halfway through)
 and the CPU that wrk itself used: load generator, upstream and service share the cores.
+
+Every server runs at once, and the demo makes ``ROUNDS`` passes over all the points, the
+models in alternating order at each point: the values of one point are spread over the whole
+run, next to the other models' values, so that a slow minute of the machine hits every model
+alike and shows as spread, not as one model's number. A point gets one value per round, and
+its requests per second and latencies the 95% interval of their median.
 
     python3.14t demos/service.py --workers 16,64 --cpu-ms 0,2
 
@@ -31,8 +37,10 @@ import loadgen
 from service_server import MODELS, work
 
 HERE = Path(__file__).resolve().parent
-SIZES = {"full": 3, "stage": 1, "quick": 1}  # seconds of load per point
-CPU_MS = {"full": (0, 0.5, 2, 5), "stage": (0, 2), "quick": (0, 2)}
+SIZES = {"full": 1, "stage": 1, "quick": 1}  # seconds of load per value
+# Values per point: six is the fewest whose (min, max) covers the median at 95%.
+ROUNDS = {"full": 6, "stage": 1, "quick": 1}
+CPU_MS = {"full": (0, 2, 5), "stage": (0, 2), "quick": (0, 2)}
 CONNECTIONS = (16, 64, 256)
 # What one point measures: workload name, unit, key of loadgen's measurement.
 METRICS = (("throughput", "req/s", "requests_per_s"), ("latency-p50", "s", "p50_s"),
@@ -63,11 +71,11 @@ EXTRA = [
     (("--upstream-ms",), {"type": harness.bounded(0, 10_000, float), "default": 10.0,
                           "help": "the upstream's delay per request (default 10)"}),
     (("--cpu-ms",), {"type": _cpu_list, "default": None,
-                     "help": "Python CPU work per request, ms (default 0,0.5,2,5)"}),
+                     "help": "Python CPU work per request, ms (default 0,2,5)"}),
     (("--models",), {"type": _models, "default": MODELS,
                      "help": f"server models to run (default {','.join(MODELS)})"}),
     (("--seconds",), {"type": harness.bounded(1, 600), "default": None,
-                      "help": "seconds of load per point (default 3; 1 with --quick)"}),
+                      "help": "seconds of load per value (default 1)"}),
     (("--crash-after",), {"type": harness.bounded(0), "default": 0,
                           "help": argparse.SUPPRESS}),  # the tests' crashing server
 ]
@@ -161,9 +169,10 @@ def params(args, cpu_ms, workers):
 
 
 def emit_point(out, model, connections, found, point_params, correct):
+    """The rows of one point: one value per round for each metric."""
     for workload, unit, key in METRICS:
-        out.emit(harness.row(workload, model, connections, [found[key]], unit=unit,
-                             correct=correct, params=point_params))
+        out.emit(harness.row(workload, model, connections, [each[key] for each in found],
+                             unit=unit, correct=correct, params=point_params))
 
 
 def emit_failed(out, model, connections, point_params, error=None, reason=None):
@@ -182,55 +191,90 @@ def availability(model):
     return loadgen.missing()
 
 
-def serve_model(out, args, model, upstream_port, per_ms):
-    """Start one server model, load it at every point, emit the rows, stop it."""
-    workers = 1 if model in ("threads", "asyncio") else harness.cores()
-    points = [(cpu_ms, c) for cpu_ms in args.cpu_ms for c in args.workers]
-    reason = availability(model)
-    if reason:
-        for cpu_ms, connections in points:
-            emit_failed(out, model, connections, params(args, cpu_ms, workers), reason=reason)
-        return
-    extra = ["--crash-after", args.crash_after] if args.crash_after else []
-    error = None
-    with contextlib.ExitStack() as stack:
+def server_workers(model):
+    """Workers of a server model: one for the single-process models, else one per core."""
+    return 1 if model in ("threads", "asyncio") else harness.cores()
+
+
+class Served:
+    """One running server model and what its points measured so far."""
+
+    def __init__(self, model, process, port):
+        self.model, self.process, self.port = model, process, port
+        self.found = {}  # (cpu_ms, connections) -> one measurement per round
+        self.correct = {}  # (cpu_ms, connections) -> every answer right so far
+        self.error = None
+
+    def load(self, point, iterations, seconds, first):
+        """One value of ``point``: wrk for ``seconds``; on the first round, a probe too."""
+        _cpu_ms, connections = point
         try:
-            server, port = stack.enter_context(child(
-                HERE / "service_server.py", model, upstream_port, "--workers", workers, *extra))
-        except RuntimeError as failed:
-            error = str(failed)
-        for cpu_ms, connections in points:
-            point_params = params(args, cpu_ms, workers)
-            if error:  # the server is gone: the rest of its points are errors, not waits
-                emit_failed(out, model, connections, point_params, error=error)
+            found, pss = loadgen.run(f"http://127.0.0.1:{self.port}/{iterations}", connections,
+                                     seconds, lambda: group_pss(self.process.pid))
+            right = found["status_errors"] == 0 and (not first or probe(self.port, iterations))
+        except (OSError, RuntimeError, http.client.HTTPException) as failed:
+            self.error = harness.failure(failed)
+            return
+        if self.process.poll() is not None:
+            self.error = f"the server exited with code {self.process.returncode} during the run"
+            return
+        self.found.setdefault(point, []).append({**found, "pss_bytes": pss})
+        self.correct[point] = self.correct.get(point, True) and right
+
+
+def serve_all(out, args, upstream_port, per_ms):
+    """Start every server model, load them round after round, emit the rows, stop them."""
+    points = [(cpu_ms, c) for cpu_ms in args.cpu_ms for c in args.workers]
+    extra = ["--crash-after", args.crash_after] if args.crash_after else []
+    served, failed = [], {}
+    with contextlib.ExitStack() as stack:
+        for model in args.models:
+            reason = availability(model)
+            if reason:
+                failed[model] = ("reason", reason)
                 continue
-            iterations = round(cpu_ms * per_ms)
             try:
-                found, pss = loadgen.run(f"http://127.0.0.1:{port}/{iterations}", connections,
-                                         args.seconds, lambda: group_pss(server.pid))
-                correct = found["status_errors"] == 0 and probe(port, iterations)
-            except (OSError, RuntimeError, http.client.HTTPException) as failed:
-                found, correct = None, harness.failure(failed)
-            if server.poll() is not None:
-                error = f"the server exited with code {server.returncode} during the run"
-            elif found is None:
-                error = correct
-            if error:
-                emit_failed(out, model, connections, point_params, error=error)
+                process, port = stack.enter_context(child(
+                    HERE / "service_server.py", model, upstream_port, "--workers",
+                    server_workers(model), *extra))
+            except RuntimeError as error:
+                failed[model] = ("error", str(error))
                 continue
-            emit_point(out, model, connections, {**found, "pss_bytes": pss}, point_params,
-                       correct)
+            served.append(Served(model, process, port))
+        if args.mode == "full":  # a first load starts threads and connections: not a value
+            for each in served:
+                with contextlib.suppress(OSError, RuntimeError, http.client.HTTPException):
+                    loadgen.run(f"http://127.0.0.1:{each.port}/0", args.workers[0], 1)
+        for number in range(args.rounds):
+            for point in points:
+                iterations = round(point[0] * per_ms)
+                for each in served if number % 2 == 0 else reversed(served):
+                    if each.error is None:
+                        each.load(point, iterations, args.seconds, first=number == 0)
+        # Rows go out while the servers still run: what stops them is the end of this block.
+        for model in args.models:
+            each = next((s for s in served if s.model == model), None)
+            for cpu_ms, connections in points:
+                point_params = params(args, cpu_ms, server_workers(model))
+                if model in failed:
+                    kind, why = failed[model]
+                    emit_failed(out, model, connections, point_params, **{kind: why})
+                elif each.error:  # a server gone mid-run: its points are errors, not waits
+                    emit_failed(out, model, connections, point_params, error=each.error)
+                else:
+                    emit_point(out, model, connections, each.found[(cpu_ms, connections)],
+                               point_params, each.correct[(cpu_ms, connections)])
 
 
 def main(argv=None):
     args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, EXTRA, CONNECTIONS)
     args.seconds = args.seconds or args.size
+    args.rounds = args.repeats if args.repeats_given else ROUNDS[args.mode]
     args.cpu_ms = args.cpu_ms or CPU_MS[args.mode]
     out = harness.Output(args.json)
     per_ms = calibrate()
     with child(HERE / "upstream.py", args.upstream_ms) as (_upstream, upstream_port):
-        for model in args.models:
-            serve_model(out, args, model, upstream_port, per_ms)
+        serve_all(out, args, upstream_port, per_ms)
     out.finish()
 
 

@@ -10,9 +10,11 @@ from conftest import REPO, invoke
 from invoke import Context
 from rich.console import Console
 
+from inparallel.analysis import precision
 from inparallel.build import catalog
 from inparallel.build.discovery import discover_all
-from inparallel.measure import collect, live, provenance, suite
+from inparallel.measure import collect, provenance, suite
+from inparallel.publish import live
 from inparallel.records import store
 
 
@@ -36,6 +38,7 @@ def captured(monkeypatch, tmp_path):
     monkeypatch.setattr(provenance, "usable_cpus", lambda: 2)
     monkeypatch.setattr(store, "write", lambda record, directory=None: tmp_path / "x.json")
     monkeypatch.setattr(live, "after_run", lambda path: None)
+    monkeypatch.setattr(precision, "of_files", lambda paths: [])  # the fake files hold nothing
     return calls
 
 

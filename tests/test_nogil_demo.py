@@ -15,7 +15,8 @@ import pytest
 from conftest import REPO, invoke
 from rich.console import Console
 
-from inparallel.measure import live, suite
+from inparallel.measure import suite
+from inparallel.publish import live
 from inparallel.records import store
 
 X = "\N{MULTIPLICATION SIGN}"  # as the table prints it (ruff flags the literal sign)

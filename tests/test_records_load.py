@@ -163,10 +163,21 @@ def test_speed_corrected_values_that_follow_from_the_raw_values_load(tmp_path):
     assert loaded.runs[0].results[0].values == tuple(values)
 
 
-def test_intervals_only_for_timings_of_three_values(tmp_path):
+def test_intervals_only_for_times_and_rates_of_three_values(tmp_path):
     few = row(values=[1.0, 2.0])
     doc = edited(record(), ("runs", 0, "results"), [{**few, "ci_low": 1.0, "ci_high": 2.0}])
-    refused(put(tmp_path, doc), "intervals are for timings of 3 or more values")
+    refused(put(tmp_path, doc), "intervals are for times and rates of 3 or more values")
+    sizes = {**row(values=[1.0, 2.0, 3.0]), "unit": "bytes", "ci_low": 1.0, "ci_high": 3.0}
+    doc = edited(record(), ("runs", 0, "results"), [sizes])
+    refused(put(tmp_path, doc), "intervals are for times and rates of 3 or more values")
+
+
+def test_repeated_rates_keep_their_interval(tmp_path):
+    rates = {**row(values=[900.0, 1000.0, 1100.0]), "unit": "req/s", "ci_low": 900.0,
+             "ci_high": 1100.0}
+    loaded = load.read(put(tmp_path, edited(record(), ("runs", 0, "results"), [rates])))
+    assert loaded.runs[0].results[0].is_measured
+    assert (loaded.runs[0].results[0].ci_low, loaded.runs[0].results[0].ci_high) == (900.0, 1100.0)
 
 
 def test_finished_before_it_started(tmp_path):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from inparallel.analysis.metrics import Estimate
+from inparallel.units import seconds, size
+
+__all__ = ["Ranged", "percent", "ranged", "seconds", "size", "times"]
 
 TIMES = "\N{MULTIPLICATION SIGN}"  # spelled out: ruff flags the literal sign as ambiguous
 
@@ -10,23 +13,6 @@ TIMES = "\N{MULTIPLICATION SIGN}"  # spelled out: ruff flags the literal sign as
 def times(value: float) -> str:
     """``1.93`` and a multiplication sign: one decimal above 10, two below, as said aloud."""
     return f"{value:.1f}{TIMES}" if value >= 10 else f"{value:.2f}{TIMES}"
-
-
-def seconds(value: float) -> str:
-    """A duration in the unit that keeps it between 1 and 1000: ``4.46 ms``."""
-    for unit, scale in (("s", 1.0), ("ms", 1e3), ("µs", 1e6)):
-        if value * scale >= 1:
-            return f"{value * scale:.3g} {unit}"
-    return f"{value * 1e9:.3g} ns"
-
-
-def size(value: float) -> str:
-    """``64 MiB``-style sizes (binary multiples, as the demos measure them)."""
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if abs(value) < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GiB"
 
 
 def percent(fraction: float) -> str:

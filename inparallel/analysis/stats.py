@@ -7,18 +7,17 @@ noisy run moves the headline only as far as its share of all compatible runs.
 from __future__ import annotations
 
 import json
-import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-if TYPE_CHECKING:  # records are only read here: no import of the records layer at run time
+from inparallel.records.intervals import MIN_VALUES_FOR_INTERVAL, median_ci
+
+if TYPE_CHECKING:  # records are only read here: their types, for annotations
     from inparallel.records.model import Machine, Record, Row
 
-# Below this many values an interval of the median says nothing useful.
-MIN_VALUES_FOR_INTERVAL = 3
 #: The precision rule: a point is evidence for a finding when its 95% interval lies within
 #: +-3% of its median (the harness aims each value at +-2%).
 PRECISION = 0.03
@@ -26,35 +25,6 @@ PRECISION = 0.03
 #: own speed swung: inparallel/measure/noise.py) keeps its untimed rows only; runs from before
 #: the swing was stored are "unknown" and count, as they did.
 COUNTED = frozenset({"quiet", "unknown"})
-
-
-def median_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[float, float] | None:
-    """A distribution-free ``confidence`` interval of the median of ``values``, or None.
-
-    Method: the order-statistic (binomial, "sign test") interval. With the values sorted as
-    x(1) <= ... <= x(n), each value falls below the true median with probability 1/2, so
-    [x(j), x(n+1-j)] covers the median with probability 1 - 2 * P(B <= j - 1), B ~ Bin(n, 1/2),
-    whatever the distribution of the timings (no normality assumed; timing noise is skewed).
-    The narrowest such interval with at least ``confidence`` coverage is returned.
-
-    With fewer than 3 values there is no interval (None). From 3 to 5 values even [min, max]
-    covers less than 95% (93.75% at 5), so [min, max] is returned: the widest the data allow;
-    adaptive repeats need 6 or more values for a true 95% interval.
-    """
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, not {confidence!r}")
-    ordered = sorted(float(v) for v in values)
-    n = len(ordered)
-    if n < MIN_VALUES_FOR_INTERVAL:
-        return None
-    j = 1  # 1-based rank of the lower end
-    tail = 1  # 2**n * P(B <= j - 1), kept as it grows: pooled runs hold hundreds of values
-    while j + 1 <= (n + 1) // 2:
-        grown = tail + math.comb(n, j)  # 2**n * P(B <= j)
-        if 1 - 2 * grown / 2**n < confidence:
-            break
-        tail, j = grown, j + 1
-    return ordered[j - 1], ordered[n - j]
 
 
 class Excluded(NamedTuple):
@@ -198,11 +168,11 @@ def _combine(demo: str, rows: list[tuple[Record, Row]], variant: str,
     newest = rows[-1][1]
     own = [(row.ci_low, row.ci_high) if row.ci_low is not None and row.ci_high is not None
            else None for row in good]
-    pooled = [v for row in good if row.is_timing for v in row.values]
+    pooled = [v for row in good if row.is_measured for v in row.values]
     interval = across_runs(medians, pooled, own)
     low, high = interval if interval else (None, None)
     paired = _paired(good)
-    timing = bool(good) and good[0].is_timing
+    timing = bool(good) and good[0].is_measured
     if paired is not None:
         precise = paired.half_width <= PRECISION
     elif timing and medians and low is not None and high is not None:
@@ -228,7 +198,7 @@ def _combine(demo: str, rows: list[tuple[Record, Row]], variant: str,
 
 
 def _timing(row: Row) -> bool:
-    return row.unit == "s" and bool(row.values)
+    return row.is_measured and bool(row.values)
 
 
 def counted(record: Record) -> bool:

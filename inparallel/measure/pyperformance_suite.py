@@ -26,7 +26,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from inparallel.analysis.stats import median_ci
 from inparallel.build.discovery import discover_all
 from inparallel.console import console
 from inparallel.errors import UserError
@@ -35,6 +34,7 @@ from inparallel.measure.collect import Target
 from inparallel.measure.suite import GIL_ON, DemoSpec, targets_for
 from inparallel.paths import REPO
 from inparallel.records import model, store
+from inparallel.records.intervals import median_ci
 
 DEMO = "pyperformance"
 TITLE = "Single-thread cost on the pyperformance suite (pinned subset)"

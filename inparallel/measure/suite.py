@@ -20,7 +20,6 @@ from pathlib import Path
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from inparallel.analysis import formatting
 from inparallel.build import catalog, prerequisites
 from inparallel.build.discovery import discover_all
 from inparallel.console import console
@@ -31,6 +30,7 @@ from inparallel.measure.collect import Target
 from inparallel.measure.runner import demo_script
 from inparallel.paths import REPO
 from inparallel.records import store
+from inparallel.units import seconds
 
 STAGE_DATA_ENV = "INPARALLEL_STAGE_DATA"
 # The limits demos/harness.py enforces too: a typo (10000 workers) is caught before a demo
@@ -114,10 +114,14 @@ REGISTRY: dict[str, DemoSpec] = {
         # Revision 3: each pool's stream is timed pair by pair with the sequential one.
         DemoSpec("throughput", "Warm pools: tasks per second from 0.1 ms to 100 ms tasks",
                  timeout_s=900, experiment=True, revision=3),
+        # Revision 2 of shared_state: six probes per strategy, round by round.
         DemoSpec("shared_state", "One large read-only graph: time and memory per strategy",
-                 timeout_s=600, experiment=True),
+                 timeout_s=1200, experiment=True, revision=2),
+        # Revision 2 of service: every server at once, six interleaved one-second values per
+        # point (an interval for requests per second and latencies), CPU costs 0, 2 and 5 ms.
         DemoSpec("service", "I/O-bound services under load: every server model, driven by wrk",
-                 timeout_s=900, packages=prerequisites.SERVICE_PACKAGES, experiment=True),
+                 timeout_s=900, packages=prerequisites.SERVICE_PACKAGES, experiment=True,
+                 revision=2),
     )
 }
 
@@ -289,7 +293,7 @@ def format_row(label: str, row: dict) -> str:
     if row["error"]:
         return f"{head} [red]error[/]: {row['error']}"
     check = {True: "[green]✓[/]", False: "[red]✗ wrong[/]", None: ""}[row["correct"]]
-    value = (formatting.seconds(row["median"]) if row["unit"] == "s"
+    value = (seconds(row["median"]) if row["unit"] == "s"
              else f"{row['median']:.4g} {row['unit']}")
     return f"{head} {value} {check}".rstrip()
 
@@ -316,12 +320,15 @@ def _targets(spec: DemoSpec, available: list | None) -> list[Target]:
     return targets
 
 
-def run(options: DemoOptions, available: list | None = None, live: bool = True) -> Path:
+def run(options: DemoOptions, available: list | None = None, live: RowView | None = None,
+        after: Callable[[Path], None] | None = None) -> Path:
     """Run one demo under its variants, store the record, return its path.
 
     ``available`` (from ``bench``) skips the build step and the busy check, done once there.
-    ``live`` shows a demo's live view (the nogil table and CPU bars) instead of plain rows;
-    the record is the same either way.
+    ``live`` is the view of a demo that has one (the nogil table and CPU bars, from
+    ``inparallel.publish.live``), shown instead of plain rows, and ``after`` what runs on the
+    stored file then (its verdict and chart): the task that runs the demo chooses both, so
+    that measuring never reaches into presenting. The record is the same either way.
     """
     spec = spec_for(options.name)
     prerequisites.install_packages(spec.packages)
@@ -331,11 +338,7 @@ def run(options: DemoOptions, available: list | None = None, live: bool = True) 
     if available is None:
         collect.warn_if_busy()
     console.print(f"[bold]{spec.title}[/]: " + ", ".join(t.label for t in targets))
-    view: RowView = _rows_view
-    if live and spec.live:
-        from inparallel.measure import live as live_view
-
-        view = live_view.LiveTable
+    view: RowView = live if live is not None and spec.live else _rows_view
     arg_sets = options.arg_sets(spec, provenance.usable_cpus())
     with view(spec, options, targets) as on_row:
         record = collect.collect(
@@ -345,8 +348,8 @@ def run(options: DemoOptions, available: list | None = None, live: bool = True) 
         )
     path = store.write(record, stage_data_dir() if options.stage else None)
     console.print(f"stored: {path}", soft_wrap=True)
-    if live and spec.live:
-        live_view.after_run(path)
+    if live is not None and spec.live and after is not None:
+        after(path)
     return path
 
 
@@ -375,7 +378,7 @@ def bench(quick: bool, names: list[str] | None = None, experiments: bool = False
         for options in plan:
             progress.update(overall, description=f"bench: {options.name}")
             # No live view: rich allows one live display at a time, and the bar is one.
-            stored.append(run(options, available, live=False))
+            stored.append(run(options, available))
             progress.advance(overall)
     # The standard suite is not a demo and takes far longer than all of them: its own task.
     others = "invoke suite; invoke demo packages" + (

@@ -17,6 +17,7 @@ from typing import Any
 
 from inparallel.records import validate
 from inparallel.records.errors import InvalidRecord
+from inparallel.records.intervals import median_ci
 from inparallel.records.model import (
     SCHEMA_VERSION,
     TIMING_UNITS,
@@ -41,8 +42,6 @@ def _is_number(value: Any) -> bool:
 
 def _interval(row: dict) -> tuple[float, float] | tuple[None, None]:
     """The 95% interval a v2 writer would have stored for a v1 row, from its raw values."""
-    from inparallel.analysis.stats import median_ci  # the same rule as new runs; lazy: one use
-
     values, unit = row.get("values"), row.get("unit")
     if not isinstance(unit, str) or unit not in TIMING_UNITS or not isinstance(values, list):
         return None, None

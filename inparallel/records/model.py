@@ -15,6 +15,10 @@ SCHEMA_VERSION = 2
 
 # Rows in these units are timings: they carry a confidence interval and a convergence flag.
 TIMING_UNITS = frozenset({"s"})
+# Rates (the service demo's requests per second) are measured against the clock too: repeated,
+# they carry an interval, and a noisy machine skews them like timings.
+RATE_UNITS = frozenset({"req/s"})
+MEASURED_UNITS = TIMING_UNITS | RATE_UNITS
 
 
 def env_label(variant: str, env: Mapping[str, str]) -> str:
@@ -148,8 +152,14 @@ class Row:
 
     @property
     def is_timing(self) -> bool:
-        """True for rows timed in seconds (the ones with an interval)."""
+        """True for rows timed in seconds."""
         return self.unit in TIMING_UNITS
+
+    @property
+    def is_measured(self) -> bool:
+        """True for rows measured against the clock (times, rates): the ones with an interval,
+        whose values a noisy machine skews."""
+        return self.unit in MEASURED_UNITS
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from inparallel.records.model import SCHEMA_VERSION, TIMING_UNITS
+from inparallel.records.model import MEASURED_UNITS, SCHEMA_VERSION, TIMING_UNITS
 
 SCHEMA_FILE = "schema.json"
 # Integers beyond a float's range cannot be compared as measurements (float() overflows).
@@ -144,8 +144,9 @@ def _row_problem(row: dict, where: str) -> str | None:
     if (low is None) != (high is None):
         return f"{where} has only one end of its interval"
     if low is not None:
-        if len(values) < 3 or row["unit"] not in TIMING_UNITS:
-            return f"{where} has an interval, but intervals are for timings of 3 or more values"
+        if len(values) < 3 or row["unit"] not in MEASURED_UNITS:
+            return (f"{where} has an interval, but intervals are for times and rates of 3 or "
+                    "more values")
         if not low <= summary["median"] <= high:
             return f"{where} interval {low!r}..{high!r} does not contain its median"
     return None
