@@ -68,8 +68,10 @@ def process_tree(root):
     return tree
 
 
-def tree_memory():
-    return sum(process_memory(pid) for pid in process_tree(os.getpid()))
+def tree_memory(root=None):
+    """PSS (or RSS) of ``root`` (default: this process) and all its descendants, in bytes:
+    the one reading of memory that the memory, shared_state and service demos share."""
+    return sum(process_memory(pid) for pid in process_tree(root or os.getpid()))
 
 
 def probe(strategy, state, workers, sizes):

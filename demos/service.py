@@ -34,6 +34,7 @@ from pathlib import Path
 
 import harness
 import loadgen
+from memory import tree_memory
 from service_server import MODELS, work
 
 HERE = Path(__file__).resolve().parent
@@ -134,24 +135,6 @@ def stop(process, grace_s=5.0):
     process.wait()
 
 
-def group_pss(pgid):
-    """Proportional set size (bytes) of every process in group ``pgid``, from /proc."""
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) != pgid:
-                continue
-            for line in (entry / "smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1]) * 1024
-        except (OSError, IndexError, ValueError):
-            continue  # gone meanwhile, or not readable: not ours
-    return total
-
-
 def probe(port, iterations):
     """One request outside the load: is the answer right (upstream's n*n, then the work)?"""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -210,7 +193,7 @@ class Served:
         _cpu_ms, connections = point
         try:
             found, pss = loadgen.run(f"http://127.0.0.1:{self.port}/{iterations}", connections,
-                                     seconds, lambda: group_pss(self.process.pid))
+                                     seconds, lambda: tree_memory(self.process.pid))
             right = found["status_errors"] == 0 and (not first or probe(self.port, iterations))
         except (OSError, RuntimeError, http.client.HTTPException) as failed:
             self.error = harness.failure(failed)

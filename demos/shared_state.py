@@ -32,7 +32,7 @@ import choices
 import graph_state
 import harness
 import strategies
-from memory import process_tree
+from memory import tree_memory
 
 STRATEGIES = ("sequential", "threads", "processes-fork", "processes-forkserver-rebuild",
               "processes-spawn-rebuild", "processes-spawn-pickle", "processes-spawn-packed",
@@ -44,26 +44,6 @@ SIZES = {"full": {"nodes": 400_000, "degree": 8, "queries_per_worker": 30_000},
 REPEATS = {"full": 6, "stage": 1, "quick": 1}
 MEMORY_LIMIT = 4 * 1024**3  # the whole demo stays under this; more copies are refused
 WORKLOADS = ("first-answer", "queries", "pss", "pss-growth")
-
-
-def pss_kib(smaps_rollup):
-    """The ``Pss:`` line of a /proc/PID/smaps_rollup text, in KiB (0 when absent)."""
-    for line in smaps_rollup.splitlines():
-        if line.startswith("Pss:"):
-            return int(line.split()[1])
-    return 0
-
-
-def tree_pss(root=None):
-    """PSS of ``root`` (this process) and all its descendants, in bytes."""
-    total = 0
-    for pid in process_tree(root or os.getpid()):
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as file:
-                total += pss_kib(file.read()) * 1024
-        except OSError:  # it ended between listing and reading
-            pass
-    return total
 
 
 def copies(strategy, workers):
@@ -111,7 +91,7 @@ def run_sequential(workers, size, run):
     first = graph_state.answer(0, 1, nodes)
     run.answered()
     rest = graph_state.answer(1, total - 1, nodes)
-    run.pss = tree_pss()
+    run.pss = tree_memory()
     return [first, rest]
 
 
@@ -157,7 +137,7 @@ def run_in_threads(strategy, workers, size, run, path):
     for thread in threads:
         thread.start()
     answered.wait()
-    run.pss = tree_pss()
+    run.pss = tree_memory()
     measured.set()
     for thread in threads:
         thread.join()
@@ -185,19 +165,19 @@ def run_in_processes(strategy, workers, size, run, path, graph):
         rests = [pool.submit(graph_state.answer, i * per + 1, per - 1, nodes)
                  for i in range(workers)]
         answers = [future.result() for future in firsts + rests]
-        run.pss = tree_pss()
+        run.pss = tree_memory()
     return answers
 
 
 def probe(strategy, workers, size):
     """In a fresh process: build the graph, run ``strategy``, report times and memory."""
     gc.collect()
-    empty = tree_pss()
+    empty = tree_memory()
     graph = graph_state.build(size["nodes"], size["degree"])
     graph_state.install(graph)  # threads and forked workers answer from this one
     gc.collect()
     gc.freeze()  # a forked child's collections must not write to the graph's pages
-    baseline = tree_pss()
+    baseline = tree_memory()
     run, path = Run(), None
     try:
         if strategy.endswith("-packed"):

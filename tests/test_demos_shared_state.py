@@ -20,6 +20,7 @@ from inparallel.records.load import load_demo
 
 sys.path.insert(0, str(DEMOS))
 import graph_state  # demos/ is not a package: the demos import it by path too
+import memory
 import shared_state
 
 WORKLOADS = ("first-answer", "queries", "pss", "pss-growth")
@@ -35,9 +36,12 @@ Pss_Anon:         187356 kB
 # --- pure parts ----------------------------------------------------------------------------------
 
 
-def test_pss_is_read_from_the_pss_line_of_smaps_rollup():
-    assert shared_state.pss_kib(ROLLUP) == 192_768  # not Rss, not Pss_Dirty
-    assert shared_state.pss_kib("Rss: 10 kB\n") == 0
+def test_pss_is_read_from_the_pss_line_of_smaps_rollup(monkeypatch):
+    import io
+
+    monkeypatch.setattr(memory, "METRIC", "PSS")
+    monkeypatch.setattr("builtins.open", lambda path, *a, **k: io.StringIO(ROLLUP))
+    assert memory.process_memory(1) == 192_768 * 1024  # not Rss, not Pss_Dirty
 
 
 def test_the_tree_total_adds_every_process_of_the_tree(monkeypatch):
@@ -50,9 +54,10 @@ def test_the_tree_total_adds_every_process_of_the_tree(monkeypatch):
         import io
         return io.StringIO(texts[pid])
 
-    monkeypatch.setattr(shared_state, "process_tree", lambda root: [1, 2, 3, 4])
+    monkeypatch.setattr(memory, "METRIC", "PSS")
+    monkeypatch.setattr(memory, "process_tree", lambda root: [1, 2, 3, 4])
     monkeypatch.setattr("builtins.open", fake_open)
-    assert shared_state.tree_pss(1) == (192_768 + 1000 + 24) * 1024  # pid 4 had gone
+    assert memory.tree_memory(1) == (192_768 + 1000 + 24) * 1024  # pid 4 had gone
 
 
 def test_queries_sum_the_ids_two_hops_away():
