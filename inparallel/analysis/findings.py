@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from inparallel.analysis import formatting as fmt
+from inparallel.analysis import ftscaling
 from inparallel.analysis import metrics as m
 
 Status = Literal["holds", "fails", "no-evidence", "no-data"]
@@ -794,6 +795,7 @@ FINDINGS: tuple[Finding, ...] = (
         "On {gil}, {k} of {n} popular packages with compiled code imported in an isolated "
         "sub-interpreter; refused: {refused}.",
         packages_in_subinterpreters),
+    *ftscaling.findings(),
 )
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from inparallel.build import catalog, prerequisites
+from inparallel.build import catalog, ftscaling_tree, prerequisites
 from inparallel.build.discovery import discover_all
 from inparallel.console import console
 from inparallel.errors import UserError
@@ -122,6 +122,9 @@ REGISTRY: dict[str, DemoSpec] = {
         DemoSpec("service", "I/O-bound services under load: every server model, driven by wrk",
                  timeout_s=900, packages=prerequisites.SERVICE_PACKAGES, experiment=True,
                  revision=2),
+        DemoSpec("ftscaling", "CPython's own scaling benchmark (Tools/ftscalingbench), 1 and N "
+                 "threads", ("3.13t", "3.14t", "3.15t"), timeout_s=900,
+                 prepare=ftscaling_tree.prepare, in_bench=False),
     )
 }
 
