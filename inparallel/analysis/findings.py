@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from inparallel.analysis import findings_prose, ftscaling
 from inparallel.analysis import formatting as fmt
-from inparallel.analysis import ftscaling
 from inparallel.analysis import metrics as m
 
 Status = Literal["holds", "fails", "no-evidence", "no-data"]
@@ -796,6 +796,7 @@ FINDINGS: tuple[Finding, ...] = (
         "sub-interpreter; refused: {refused}.",
         packages_in_subinterpreters),
     *ftscaling.findings(),
+    *findings_prose.findings(),
 )
 
 
