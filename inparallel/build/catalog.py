@@ -38,7 +38,7 @@ class Variant:
     @property
     def prerelease(self) -> bool:
         """True for alphas, betas and release candidates, which must be labelled as such."""
-        return re.search(r"(a|b|rc)\d+$", self.version) is not None
+        return PRERELEASE.search(self.version) is not None
 
     @property
     def label(self) -> str:
@@ -67,6 +67,27 @@ def load() -> dict[str, Variant]:
         )
         for name, entry in raw["variants"].items()
     }
+
+
+#: A prerelease's version string: ``3.15.0rc2``, ``3.16.0a1``.
+PRERELEASE = re.compile(r"\d(a|b|rc)\d+$")
+
+
+def display(name: str, version: str | None = None, origin: str | None = None) -> str:
+    """The ONE rule for how pages, charts and findings name a variant: the catalog name, with
+    the exact release where the name alone would mislead. A prerelease says which one
+    (``3.15t (3.15.0rc2)``); an interpreter found on the system instead of built from the
+    catalog's pin says its version and where it came from (``3.12 (3.12.1 from pyenv)``).
+    ``version`` and ``origin`` are what the measured interpreter reported about itself
+    (``Interpreter.version``, ``.origin``: ``built`` for this repository's builds); without
+    them the catalog's pin is assumed."""
+    pinned = load().get(name)
+    version = version or (pinned.version if pinned else None)
+    if version and origin not in (None, "built"):
+        return f"{name} ({version} from {origin})"
+    if version and PRERELEASE.search(version):
+        return f"{name} ({version})"
+    return name
 
 
 @cache

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from inparallel.analysis import findings as f
+from inparallel.analysis import first_harness, variant_labels
 from inparallel.analysis.results import machine_results
 from inparallel.errors import UserError
 from inparallel.publish import escape
@@ -49,12 +50,15 @@ class ContradictedClaims(UserError):
 
 
 def evaluate(data_dir: Path, only: Iterable[f.Finding] = f.FINDINGS) -> list[Evaluation]:
-    """Every finding checked on every machine that measured its demo."""
+    """Every finding checked on every machine that measured its demo (the first harness's runs
+    of a machine kind measured since with fingerprints left out: ``first_harness``)."""
     cache: dict[str, list[Any]] = {}
+    models = first_harness.fingerprinted_models(data_dir)
     out = []
     for finding in only:
         if finding.demo not in cache:
-            cache[finding.demo] = machine_results(data_dir, finding.demo)
+            cache[finding.demo] = [r for r in machine_results(data_dir, finding.demo)
+                                   if not first_harness.superseded(r, models)]
         results = cache[finding.demo]
         if not results:
             out.append(Evaluation(finding, None, f.Verdict.no_data("no committed data")))
@@ -94,7 +98,9 @@ def _links(paths: Iterable[Path]) -> str:
 def _sentence(e: Evaluation) -> str:
     """The finding's sentence with this machine's numbers, each escaped: variant and package
     names come from the data files, which anyone can contribute."""
-    numbers = {key: escape.text(value) for key, value in e.verdict.numbers.items()}
+    labels = variant_labels.measured(e.files)  # the release candidate and the found 3.12
+    numbers = {key: escape.text(variant_labels.display_in(value, labels))
+               for key, value in e.verdict.numbers.items()}
     return e.finding.sentence(replace(e.verdict, numbers=numbers))
 
 
