@@ -62,7 +62,7 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 INLINE_CODE = re.compile(r"`[^`\n]*`")
 LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 FINDING_LINK = re.compile(r"(?:^|/)claims(?:\.md|/)?#([a-z0-9-]+)$")
-SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+(?=[A-Z*\[(_`\"])")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*\[(_`\"])")
 BLOCK_START = re.compile(r"^\s*(?:[-*+]|\d+\.)\s|^\s*#|^\s*\|")
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 HTML_BLOCK = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
@@ -163,7 +163,9 @@ def test_a_link_to_a_known_finding_or_cited_source_binds_its_sentence_only() -> 
             "\n"
             "The build is slower on one thread ([the HOWTO](https://example.org/howto)).\n"
             "\n"
-            "A stale link is no evidence: cheaper ([x](claims.md#no-such-finding)).\n")
+            "A stale link is no evidence: cheaper ([x](claims.md#no-such-finding)).\n"
+            "\n"
+            "After a semicolon: slower; [measured](claims.md#startup-order).\n")
     offenders = unbound_claims(text, {"startup-order"}, {"https://example.org/howto"})
     assert [(line, sentence) for line, _, sentence in offenders] == [
         (1, "A process is slower."),
