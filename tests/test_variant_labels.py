@@ -55,3 +55,18 @@ def test_first_harness_runs_are_left_out_once_the_machine_kind_has_fingerprints(
     models = first_harness.fingerprinted_models(tmp_path)
     assert models == {json.loads(old.read_text())["machine"]["cpu_model"]}
     assert first_harness.superseded(result, models)
+
+
+def test_the_packages_matrix_names_its_columns_by_the_same_rule(tmp_path) -> None:
+    from record_samples import row
+
+    from inparallel.publish import packages_page
+
+    install = row(workload="install", strategy="pip", unit="bool", values=[1.0],
+                  params={"package": "alpha", "version": "1.0"})
+    doc = record("packages", runs=[run("3.14", [install], version="3.14.7"),
+                                   run("3.15t", [install], version="3.15.0rc2")])
+    put(tmp_path, doc)
+    header = next(line for line in packages_page.matrix(tmp_path).splitlines()
+                  if line.startswith("| Package |"))
+    assert header == "| Package | 3.14 | 3.15t (3.15.0rc2) |"

@@ -13,6 +13,7 @@ from typing import Any
 
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
+from inparallel.analysis import variant_labels
 from inparallel.analysis.results import evidence_path, machine_results
 from inparallel.publish import claims, escape
 from inparallel.records.load import read
@@ -96,7 +97,9 @@ def _table(result: Any) -> str:
     packages = list(dict.fromkeys(p.params["package"] for p in result.points
                                   if p.workload == "install" and "package" in p.params))
     speedups = {v: m.package_speedups(result, v) for v in variants}
-    lines = ["| Package | " + " | ".join(escape.text(v) for v in variants) + " |",
+    shown = variant_labels.measured(result.files)  # the release candidate, the found 3.12
+    lines = ["| Package | " + " | ".join(escape.text(variant_labels.display_in(v, shown))
+                                         for v in variants) + " |",
              "|---|" + "---|" * len(variants)]
     for package in packages:
         version = next(p.params.get("version", "") for p in result.points
