@@ -18,6 +18,7 @@ def test_a_release_candidate_and_a_found_interpreter_say_what_they_are() -> None
     assert catalog.display("3.15t") == "3.15t (3.15.0rc2)"
     assert catalog.display("3.15", "3.15.0rc2", "built") == "3.15 (3.15.0rc2)"
     assert catalog.display("3.12", "3.12.1", "pyenv") == "3.12 (3.12.1 from pyenv)"
+    assert catalog.display("3.12", "3.12.3", "path") == "3.12 (3.12.3 from PATH)"
     assert catalog.display("3.14t") == "3.14t"
     assert catalog.display("3.14", "3.14.7", "built") == "3.14"
 

@@ -69,6 +69,8 @@ def load() -> dict[str, Variant]:
     }
 
 
+#: How a label names where a found interpreter came from (``discovery.Located.origin``).
+ORIGINS = {"path": "PATH"}
 #: A prerelease's version string: ``3.15.0rc2``, ``3.16.0a1``.
 PRERELEASE = re.compile(r"\d(a|b|rc)\d+$")
 
@@ -84,7 +86,7 @@ def display(name: str, version: str | None = None, origin: str | None = None) ->
     pinned = load().get(name)
     version = version or (pinned.version if pinned else None)
     if version and origin not in (None, "built"):
-        return f"{name} ({version} from {origin})"
+        return f"{name} ({version} from {ORIGINS.get(origin, origin)})"
     if version and PRERELEASE.search(version):
         return f"{name} ({version})"
     return name
