@@ -14,7 +14,6 @@ state (3.12 once crashed on exit after _datetime), and the GIL, once back, stays
     python3.14t demos/compat.py
 """
 
-import json
 import os
 import shlex
 import shutil
@@ -114,21 +113,9 @@ def probe_gil(name, folder):
 
 def in_fresh_process(call):
     """Evaluate ``call`` (e.g. ``probe_module('zlib')``) in a new process of this Python."""
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", f"import json, compat; print(json.dumps(compat.{call}))"],
-            cwd=HERE, capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
-        return None, "hung: no answer within 60 s"
-    try:
-        answer = json.loads(done.stdout.strip().splitlines()[-1])
-    except (IndexError, ValueError):  # it died before it could answer
-        answer = None
-    crashed = None
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no error output"])[-1]
-        crashed = f"exited with code {done.returncode}: {last}"
-    return answer, crashed
+    return harness.answer_of(
+        [sys.executable, "-c", f"import json, compat; print(json.dumps(compat.{call}))"],
+        60, cwd=HERE)
 
 
 def check_modules(out, modules):

@@ -154,21 +154,8 @@ def install(pip, item, wheels):
 
 def probe(python, mode, item, *extra, timeout_s=120):
     """Run one check of demos/package_probe.py in a fresh process: (answer, crash)."""
-    try:
-        done = subprocess.run([python, str(HERE / "package_probe.py"), mode, json.dumps(item),
-                               *extra], capture_output=True, text=True, timeout=timeout_s,
-                              cwd=HERE)
-    except subprocess.TimeoutExpired:
-        return None, f"hung: no answer within {timeout_s} s"
-    try:
-        answer = json.loads(done.stdout.strip().splitlines()[-1])
-    except (IndexError, ValueError):
-        answer = None
-    crashed = None
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no error output"])[-1]
-        crashed = f"exited with code {done.returncode}: {last[:300]}"
-    return answer, crashed
+    return harness.answer_of([python, str(HERE / "package_probe.py"), mode, json.dumps(item),
+                              *extra], timeout_s, cwd=HERE)
 
 
 def make_venv(folder):

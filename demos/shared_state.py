@@ -22,7 +22,6 @@ import gc
 import json
 import multiprocessing
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -204,11 +203,10 @@ def run_probe(strategy, workers, args):
     command = [sys.executable, os.path.abspath(__file__), "--probe", strategy,
                "--workers", str(workers), *([f"--{args.mode}"] if args.mode != "full" else []),
                *(["--nodes", str(args.nodes)] if args.nodes else [])]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no error output"])[-1]
-        raise RuntimeError(f"probe exited with code {done.returncode}: {last}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    answer, crashed = harness.answer_of(command, None)
+    if crashed or answer is None:
+        raise RuntimeError(f"probe {crashed or 'gave no answer'}")
+    return answer
 
 
 def rows(strategy, workers, results, expected, params):
