@@ -188,6 +188,12 @@ class Served:
         self.correct = {}  # (cpu_ms, connections) -> every answer right so far
         self.error = None
 
+    def exited(self):
+        """Why the server is gone, or None while it runs."""
+        if self.process.poll() is None:
+            return None
+        return f"the server exited with code {self.process.returncode} during the run"
+
     def load(self, point, iterations, seconds, first):
         """One value of ``point``: wrk for ``seconds``; on the first round, a probe too."""
         _cpu_ms, connections = point
@@ -196,10 +202,13 @@ class Served:
                                      seconds, lambda: tree_memory(self.process.pid))
             right = found["status_errors"] == 0 and (not first or probe(self.port, iterations))
         except (OSError, RuntimeError, http.client.HTTPException) as failed:
-            self.error = harness.failure(failed)
+            # A refused connection usually means the server died: say that, not the symptom.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=1)
+            self.error = self.exited() or harness.failure(failed)
             return
-        if self.process.poll() is not None:
-            self.error = f"the server exited with code {self.process.returncode} during the run"
+        self.error = self.exited()
+        if self.error:
             return
         self.found.setdefault(point, []).append({**found, "pss_bytes": pss})
         self.correct[point] = self.correct.get(point, True) and right
