@@ -24,8 +24,6 @@ import re
 import tomllib
 from pathlib import Path
 
-import pytest
-
 from inparallel.analysis.findings import FINDINGS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -198,7 +196,6 @@ def test_every_comparison_on_the_site_and_in_the_readme_is_bound() -> None:
     assert not offenders, HINT + "\n".join(offenders)
 
 
-@pytest.mark.xfail(strict=False, reason="deck rewrite in progress")
 def test_every_comparison_in_the_deck_is_bound() -> None:
     offenders = report([REPO / "slides" / "talk.md"])
     assert not offenders, HINT + "\n".join(offenders)
