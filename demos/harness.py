@@ -65,6 +65,7 @@ MOST_PROBES = 16
 WINDOW_S = 0.2  # a value's speed: the median reading within this many seconds of its middle
 MIN_READINGS = 10  # fewest reference readings whose 10th and 90th percentiles mean something
 MAX_WORKERS = 1024  # more workers than this is a typo, not an experiment
+REPEATS_LIMIT = 10_000  # --repeats beyond this is a typo too
 # Units whose repeated values get an interval: times, and rates measured against the clock
 # (inparallel/records/model.py MEASURED_UNITS).
 INTERVAL_UNITS = ("s", "req/s")
@@ -456,7 +457,7 @@ def parse_args(description, sizes, argv=None, extra=None, default_workers=None, 
                         help="comma-separated worker counts (default: 1, 2, 4 ... all cores)")
     parser.add_argument("--max-workers", type=bounded(1, MAX_WORKERS), default=cores(),
                         help="largest worker count when --workers is not given")
-    parser.add_argument("--repeats", type=bounded(1, 10_000), default=None,
+    parser.add_argument("--repeats", type=bounded(1, REPEATS_LIMIT), default=None,
                         help=f"most timed values per point (default {MAX_REPEATS}; the "
                              "adaptive rule stops earlier once the median is precise)")
     parser.add_argument("--time-cap", type=bounded(0.001, 3600, float), default=None,

@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from inparallel.measure import demo_rules
 from inparallel.paths import REPO
 
 
@@ -41,11 +42,9 @@ def _os_name() -> str:
 
 
 def usable_cpus() -> int:
-    """The CPUs this process may run on (its affinity), which is what workers can get."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
+    """The CPUs this process may run on (its affinity), which is what workers can get: the
+    demos' own count (``demo_rules.usable_cpus``), so that a record's CPU count is theirs."""
+    return demo_rules.usable_cpus()
 
 
 def fingerprint() -> str:

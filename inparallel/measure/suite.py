@@ -24,7 +24,7 @@ from inparallel.build import catalog, ftscaling_tree, prerequisites
 from inparallel.build.discovery import discover_all
 from inparallel.console import console
 from inparallel.errors import UserError
-from inparallel.measure import collect, provenance
+from inparallel.measure import collect, demo_rules, provenance
 from inparallel.measure import packages as pypi_packages
 from inparallel.measure.collect import Target
 from inparallel.measure.runner import demo_script
@@ -33,10 +33,10 @@ from inparallel.records import store
 from inparallel.units import seconds
 
 STAGE_DATA_ENV = "INPARALLEL_STAGE_DATA"
-# The limits demos/harness.py enforces too: a typo (10000 workers) is caught before a demo
-# tries to start that many processes, and before anything is built.
-MAX_WORKERS = 1024
-MAX_REPEATS = 10_000
+# The limits demos/harness.py enforces, checked here too: a typo (10000 workers) is caught
+# before a demo tries to start that many processes, and before anything is built.
+MAX_WORKERS = demo_rules.MAX_WORKERS
+MAX_REPEATS = demo_rules.MAX_REPEATS
 
 
 @dataclass(frozen=True)
@@ -199,12 +199,9 @@ class DemoOptions:
 
 
 def default_workers(cores: int) -> list[int]:
-    """1, 2, 4 ... up to ``cores``, ``cores`` included (same rule as demos/harness.py)."""
-    counts, n = [], 1
-    while n < cores:
-        counts.append(n)
-        n *= 2
-    return [*counts, cores]
+    """1, 2, 4 ... up to ``cores``, ``cores`` included: the demos' own rule
+    (``demo_rules.worker_counts``)."""
+    return demo_rules.worker_counts(cores)
 
 
 def _parse_workers(text: str) -> tuple[int, ...] | None:
