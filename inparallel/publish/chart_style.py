@@ -1,7 +1,9 @@
-"""One look for every chart: themes, colours and deterministic SVG output.
+"""How charts look: two looks (site and deck), two themes, and deterministic SVG output.
 
-Every chart is drawn twice, once per Material palette (``light`` for the default scheme,
-``dark`` for ``slate``), and shown with the ``#only-light`` / ``#only-dark`` URL suffixes.
+Every site chart is drawn twice, once per Material palette (``light`` for the default scheme,
+``dark`` for ``slate``), and shown with the ``#only-light`` / ``#only-dark`` URL suffixes. The
+deck's charts are drawn in the ``DECK`` look (larger type, no title or footer: the slide's
+heading says it) and the light theme only. Colours live in ``inparallel.publish.palette``.
 """
 
 from __future__ import annotations
@@ -9,8 +11,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib
 
@@ -20,64 +24,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from inparallel.analysis.metrics import version_key
-
 Theme = Literal["light", "dark"]
 THEMES: tuple[Theme, ...] = ("light", "dark")
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies, and on a projector.
-OKABE_ITO = {
-    "orange": "#E69F00",
-    "sky": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-    "grey": "#999999",
-}
-
-# One colour per approach, the same on every chart and slide.
-STRATEGY_COLOURS = {
-    "sequential": OKABE_ITO["grey"],
-    "threads": OKABE_ITO["blue"],
-    "subinterpreters": OKABE_ITO["green"],
-    "processes-fork": OKABE_ITO["vermillion"],
-    "processes-forkserver": OKABE_ITO["orange"],
-    "processes-spawn": OKABE_ITO["purple"],
-    "asyncio": OKABE_ITO["sky"],
-}
-# Extra colours for categories not named above (variants, workloads), in a fixed order.
-CYCLE = [
-    OKABE_ITO[name]
-    for name in ("blue", "vermillion", "green", "orange", "purple", "sky", "yellow", "grey")
-]
-
-# Each variant keeps its colour on every chart: GIL builds in blues/greens/purple, free-threaded
-# builds in the orange family, so a "t" build reads at a glance and 3.14 vs 3.14t always contrast.
-VARIANT_COLOURS = {
-    "3.12": OKABE_ITO["purple"],
-    "3.13": OKABE_ITO["sky"],
-    "3.14": OKABE_ITO["blue"],
-    "3.15": OKABE_ITO["green"],
-    "3.13t": "#E8C547",
-    "3.14t": OKABE_ITO["vermillion"],
-    "3.15t": OKABE_ITO["orange"],
-}
-
 _BASE = {
-    "figure.figsize": (10, 5.6),  # 16:9-ish, so a chart fills a slide too
     "figure.dpi": 100,
     "font.family": "DejaVu Sans",  # bundled with matplotlib: the same glyphs on every machine
-    "font.size": 15,
-    "axes.titlesize": 18,
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
     "axes.titlepad": 14,
-    "axes.labelsize": 15,
-    "xtick.labelsize": 14,
-    "ytick.labelsize": 14,
-    "legend.fontsize": 13,
     "legend.frameon": False,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -95,21 +50,64 @@ _BASE = {
 }
 
 _INK = {
-    "light": {"text": "#1f2328", "muted": "#57606a", "grid": "#d0d7de"},
-    "dark": {"text": "#e6edf3", "muted": "#9ea7b3", "grid": "#3d444d"},
+    # "paper": Material's page background (default and slate), behind a legend.
+    "light": {"text": "#1f2328", "muted": "#57606a", "grid": "#d0d7de", "paper": "#ffffff"},
+    "dark": {"text": "#e6edf3", "muted": "#9ea7b3", "grid": "#3d444d", "paper": "#1e2129"},
 }
 
 
-def ink(theme: Theme, role: Literal["text", "muted", "grid"] = "text") -> str:
-    """The text, secondary-text or grid colour of a theme."""
+@dataclass(frozen=True)
+class Look:
+    """One set of sizes: ``text`` is the smallest type a chart may use (value and direct
+    labels, notes), ``footer`` the machine line under a site chart (None: no footer)."""
+
+    name: Literal["site", "deck"]
+    text: float
+    footer: float | None
+    titled: bool  # the takeaway as the chart's title (the deck's slide heading says it)
+    rc: dict[str, Any] = field(default_factory=dict)
+
+
+# The site's column is about 700 CSS px wide at 1280 px: an 8.4-inch figure (605 pt) shows at
+# about 1.1 px per point there, so 13 to 16 pt read as 14 to 18 px beside 16 px body text.
+SITE = Look("site", text=13, footer=12, titled=True, rc={
+    "figure.figsize": (8.4, 4.8), "font.size": 15, "axes.titlesize": 16, "axes.labelsize": 15,
+    "xtick.labelsize": 14, "ytick.labelsize": 14, "legend.fontsize": 14,
+    "lines.linewidth": 3, "lines.markersize": 9})
+
+# A deck chart fills its slide's width (1136 of 1280 px, 1704 px at 1920x1080): 12.8 inches
+# are about 1.8 px per point there, and still 1.4 when the height (5.4 inches) is what limits
+# it; 19 pt is then at least 26 px, above the 24 px the back row needs.
+DECK = Look("deck", text=19, footer=None, titled=False, rc={
+    "figure.figsize": (12.8, 5.4), "font.size": 20, "axes.labelsize": 20,
+    "xtick.labelsize": 20, "ytick.labelsize": 20, "legend.fontsize": 20,
+    "lines.linewidth": 4.5, "lines.markersize": 12, "axes.linewidth": 1.5})
+
+LOOKS = {look.name: look for look in (SITE, DECK)}
+_LOOK: ContextVar[Look] = ContextVar("look", default=SITE)
+
+
+def look() -> Look:
+    """The look being drawn: drawers ask it for sizes and whether to label series directly."""
+    return _LOOK.get()
+
+
+def deck() -> bool:
+    """True while a deck chart is drawn: fewer series, direct labels instead of legends."""
+    return _LOOK.get().name == "deck"
+
+
+def ink(theme: Theme, role: Literal["text", "muted", "grid", "paper"] = "text") -> str:
+    """The text, secondary-text, grid or background colour of a theme."""
     return _INK[theme][role]
 
 
-def rc_for(theme: Theme) -> dict[str, object]:
-    """The rcParams of one theme: the shared base plus its ink colours."""
+def rc_for(theme: Theme, look_: Look = SITE) -> dict[str, object]:
+    """The rcParams of one theme and look: the shared base, the look's sizes, the ink."""
     colours = _INK[theme]
     return {
         **_BASE,
+        **look_.rc,
         "text.color": colours["text"],
         "axes.labelcolor": colours["text"],
         "axes.titlecolor": colours["text"],
@@ -124,20 +122,16 @@ def rc_for(theme: Theme) -> dict[str, object]:
 
 
 @contextmanager
-def themed(theme: Theme) -> Iterator[None]:
-    """Draw inside this block to get the theme's look."""
-    with plt.rc_context(rc_for(theme)):
-        yield
-
-
-def variant_colour(variant: str, all_variants: list[str]) -> str:
-    """The fixed colour of a Python variant; unknown names take spare colours in sorted order."""
-    if variant in VARIANT_COLOURS:
-        return VARIANT_COLOURS[variant]
-    unknown = sorted((v for v in all_variants if v not in VARIANT_COLOURS), key=version_key)
-    spare = [OKABE_ITO["grey"], OKABE_ITO["yellow"], "#6F4E7C", "#3B7D4F"]
-    index = unknown.index(variant) if variant in unknown else 0
-    return spare[index % len(spare)]
+def themed(theme: Theme, look_: Look | None = None) -> Iterator[None]:
+    """Draw inside this block to get the theme's colours and the look's sizes (by default the
+    look already in force, else the site's)."""
+    chosen = look_ or _LOOK.get()
+    token = _LOOK.set(chosen)
+    try:
+        with plt.rc_context(rc_for(theme, chosen)):
+            yield
+    finally:
+        _LOOK.reset(token)
 
 
 def save(fig: Figure, theme: Theme, *paths: Path) -> None:

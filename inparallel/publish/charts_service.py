@@ -1,0 +1,127 @@
+"""Charts of work streams: warm pools against task size, and servers under load (requests per
+second and p99 latency per server model).
+
+Each drawer is registered in ``inparallel.publish.charts.CHARTS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+from inparallel.analysis import formatting as fmt
+from inparallel.analysis import metrics as m
+from inparallel.analysis.metrics import Estimate
+from inparallel.publish import chart_parts as parts
+from inparallel.publish import chart_style as style
+from inparallel.publish import palette
+from inparallel.publish.chart_parts import TIMES, Drawer
+
+#: The CPU per request the p99 chart shows: the middle of the demo's range, where the one-core
+#: models are busy but not yet swamped.
+P99_CPU_MS = 2.0
+
+
+def throughput_drawer(free: bool) -> Drawer:
+    """Warm pools: throughput against sequential per task duration (log-log), one line per
+    strategy, on the focus free-threaded build (``free``) or the focus GIL build."""
+
+    def draw(ax: Axes, data: Any, theme: style.Theme) -> str | None:
+        variant = m.focus_pair(data)[1 if free else 0]
+        curves = m.stream_speedups(data, variant or "")
+        if not curves:
+            return None
+        # Both sub-interpreter ways in the sub-interpreters' green, told apart by the dash.
+        for strategy, curve in curves.items():
+            parts.line(ax, curve, marker="o", color=palette.colour(strategy, variant or ""),
+                       label=parts.label(strategy), linestyle=palette.dash(strategy))
+        ax.axhline(1, color=style.ink(theme, "muted"), linestyle="--", linewidth=1.8, zorder=1)
+        ax.annotate("sequential", (0, 1), xycoords=("axes fraction", "data"), xytext=(4, 3),
+                    textcoords="offset points", va="bottom", ha="left",
+                    fontsize=parts.text_size(), color=style.ink(theme, "muted"))
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.seconds(v)))
+        ax.yaxis.set_major_locator(LogLocator(base=2))  # 0.25x, 0.5x, 1x, 2x ...: readable
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}{TIMES}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.set_xlabel("task duration on one core (log scale)")
+        ax.set_ylabel("tasks per second against sequential")
+        parts.legend(ax, theme)
+        workers = max((p.workers for p in data.select(variant=variant, workload="stream")),
+                      default=1)
+        return f"Warm pools of {workers} workers on {variant}: tasks per second, per task size"
+
+    return draw
+
+
+def service_label(variant: str, strategy: str) -> str:
+    """``threads (3.14t)``: a server model and the build it ran on."""
+    return f"{parts.label(strategy)} ({variant})"
+
+
+def service_lines(ax: Axes, data: Any, curve_of: Callable[[str, str], dict[float, Estimate]],
+                  scale: float = 1.0) -> list[tuple[dict[float, Estimate], str, str]]:
+    """One line per server model on the focus GIL build, plus threads on the free build;
+    returns each drawn ``(curve, label, colour)`` for direct labels."""
+    drawn = []
+    for variant, strategy in m.service_series(data):
+        curve = {x: e.scaled(scale) for x, e in curve_of(variant, strategy).items()}
+        if curve:
+            colour = palette.colour(strategy, variant)
+            label = service_label(variant, strategy)
+            parts.line(ax, curve, marker="o", color=colour, linestyle=palette.dash(strategy),
+                       label=label)
+            drawn.append((curve, label, colour))
+    return drawn
+
+
+def _log_plain(ax: Axes, x_base: int | None = None) -> None:
+    """Log axes labelled with plain numbers."""
+    if x_base:
+        ax.set_xscale("log", base=x_base)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def service_throughput(ax: Axes, data: Any) -> tuple[int, list[tuple[dict[float, Estimate],
+                                                                         str, str]]]:
+    """Draw the requests-per-second lines; return the connections and what was drawn."""
+    gil, _ = m.focus_pair(data)
+    connections = m.service_connections(data, gil or "")
+    drawn = service_lines(ax, data, lambda v, s: m.service_curve(data, v, s, connections))
+    if drawn:
+        _log_plain(ax)
+        ax.set_xlabel("Python CPU work per request (ms)")
+        ax.set_ylabel("requests per second (log scale)")
+    return connections, drawn
+
+
+def draw_service_throughput(ax: Axes, data: Any, theme: style.Theme) -> str | None:
+    """Requests per second against the Python work per request, one line per server model."""
+    connections, drawn = service_throughput(ax, data)
+    if not drawn:
+        return None
+    parts.legend(ax, theme)
+    return f"Throughput per server model under wrk, {connections} connections"
+
+
+def draw_service_p99(ax: Axes, data: Any, theme: style.Theme) -> str | None:
+    """p99 latency against the number of connections, one line per server model."""
+    measured = {float(p.params["cpu_ms"]) for p in data.select(workload="latency-p99")}
+    if not measured:
+        return None
+    cpu_ms = min(measured, key=lambda ms: abs(ms - P99_CPU_MS))
+    if not service_lines(ax, data, lambda v, s: m.service_by_connections(data, v, s, cpu_ms),
+                         scale=1e3):
+        return None
+    _log_plain(ax, x_base=2)
+    ax.set_xlabel("connections held open by wrk (log scale)")
+    ax.set_ylabel("p99 latency (ms, log scale)")
+    parts.legend(ax, theme)
+    return f"p99 latency against load, {cpu_ms:g} ms of Python work per request"
