@@ -11,7 +11,10 @@ overhead ...) makes a claim about measurements. Such a sentence must do one of t
   from the deck, any target ending in ``claims.md#<name>`` or ``claims/#<name>``). The name must
   be a finding in ``inparallel.analysis.findings.FINDINGS``, so a stale link fails too;
 - **name the cited figure it quotes**, with a link to that figure's source exactly as
-  ``inparallel/analysis/cited.toml`` gives it (``link = ...``).
+  ``inparallel/analysis/cited.toml`` gives it (``link = ...``);
+- **name the CPython issue or pull request it reports**, with a link to it
+  (``https://github.com/python/cpython/issues/N`` or ``.../pull/N``): what CPython's own
+  tracker says about its behaviour, as the surprises page explains each effect.
 
 A phrase where the word is no comparison (a chart axis, a definition) goes on ``ALLOWED`` with
 the reason. Sentences are found per paragraph, list item and table cell, so that a marker
@@ -60,6 +63,7 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 INLINE_CODE = re.compile(r"`[^`\n]*`")
 LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 FINDING_LINK = re.compile(r"(?:^|/)claims(?:\.md|/)?#([a-z0-9-]+)$")
+CPYTHON_TRACKER = re.compile(r"^https://github\.com/python/cpython/(?:issues|pull)/\d+$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*\[(_`\"])")
 BLOCK_START = re.compile(r"^\s*(?:[-*+]|\d+\.)\s|^\s*#|^\s*\|")
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
@@ -73,10 +77,12 @@ def cited_links() -> set[str]:
 
 
 def bound(sentence: str, findings: set[str], cited: set[str]) -> bool:
-    """True when ``sentence`` links a finding on the Claims page or a cited figure's source."""
+    """True when ``sentence`` links a finding on the Claims page, a cited figure's source or a
+    CPython issue or pull request."""
     for target in LINK.findall(sentence):
         match = FINDING_LINK.search(target)
-        if (match and match.group(1) in findings) or target in cited:
+        if (match and match.group(1) in findings) or target in cited \
+                or CPYTHON_TRACKER.match(target):
             return True
     return False
 
@@ -163,11 +169,16 @@ def test_a_link_to_a_known_finding_or_cited_source_binds_its_sentence_only() -> 
             "\n"
             "A stale link is no evidence: cheaper ([x](claims.md#no-such-finding)).\n"
             "\n"
-            "After a semicolon: slower; [measured](claims.md#startup-order).\n")
+            "After a semicolon: slower; [measured](claims.md#startup-order).\n"
+            "\n"
+            "A scaling bottleneck ([gh-1](https://github.com/python/cpython/issues/1)).\n"
+            "\n"
+            "Not CPython's tracker: faster ([x](https://github.com/example/cpython/issues/1)).\n")
     offenders = unbound_claims(text, {"startup-order"}, {"https://example.org/howto"})
     assert [(line, sentence) for line, _, sentence in offenders] == [
         (1, "A process is slower."),
-        (5, "A stale link is no evidence: cheaper ([x](claims.md#no-such-finding)).")]
+        (5, "A stale link is no evidence: cheaper ([x](claims.md#no-such-finding))."),
+        (11, "Not CPython's tracker: faster ([x](https://github.com/example/cpython/issues/1)).")]
 
 
 def test_the_checker_skips_code_includes_front_matter_and_allowed_phrases() -> None:
