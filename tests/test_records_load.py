@@ -256,3 +256,8 @@ def test_the_fix_names_the_command_that_measures_again(tmp_path):
     doc["command"] = "invoke demo nogil --workers 1,2"
     assert refused(put(tmp_path, doc)).endswith(
         "(move it out of data/, or measure again: invoke demo nogil --workers 1,2)")
+
+
+def test_an_old_file_with_an_integer_too_large_for_a_float_is_refused_in_one_line(tmp_path):
+    doc = v1(edited(record(), ("runs", 0, "results", 0, "values", 0), 10**400))
+    refused(put(tmp_path, doc), "too large to be a measurement")

@@ -11,6 +11,7 @@ import copy
 import hashlib
 import json
 import math
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,10 @@ NEWER_FIX = "this checkout reads schema versions 1 and 2: update it with `git pu
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite number that a float can hold (JSON integers can be too large for one)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return abs(value) <= sys.float_info.max if isinstance(value, int) else math.isfinite(value)
 
 
 def _interval(row: dict) -> tuple[float, float] | tuple[None, None]:
