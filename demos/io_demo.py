@@ -37,6 +37,8 @@ def pooled(pool):
     return run
 
 
+# The site shows the lines between these markers on the asyncio page.
+# --8<-- [start:asyncio]
 def with_asyncio(port, requests, workers):
     """One thread, one event loop; a semaphore keeps ``workers`` requests in flight."""
     async def all_requests():
@@ -49,6 +51,7 @@ def with_asyncio(port, requests, workers):
         return await asyncio.gather(*(one(n) for n in range(requests)))
 
     return asyncio.run(all_requests())
+# --8<-- [end:asyncio]
 
 
 def start_pool(strategy, workers, requests):

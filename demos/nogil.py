@@ -16,6 +16,8 @@ SIZES = {"full": 200_000, "stage": 100_000, "quick": 5_000}
 EXPECTED = {200_000: 17984, 100_000: 9592, 5_000: 669}  # pi(n): the number of primes below n
 
 
+# The site shows the lines between these markers on the free-threading page.
+# --8<-- [start:free-threading]
 def run_threads(workers, limit):
     """Start ``workers`` threads that each do the same work; return their answers."""
     answers = [None] * workers
@@ -29,6 +31,7 @@ def run_threads(workers, limit):
     for t in threads:
         t.join()
     return answers
+# --8<-- [end:free-threading]
 
 
 def main(argv=None):

@@ -70,6 +70,8 @@ def run_threads(workers, fn, *args):
         return [f.result() for f in futures]
 
 
+# The site shows the lines between these markers on the subinterpreters page.
+# --8<-- [start:subinterpreters]
 def run_subinterpreters(workers, fn, *args):
     """One thread per sub-interpreter: each thread creates one, calls ``fn`` there, closes it.
 
@@ -98,14 +100,18 @@ def interpreter_pool(workers):
     # The initializer is pickled by reference too: exec is a builtin, so it always imports.
     return InterpreterPoolExecutor(max_workers=workers, initializer=exec,
                                    initargs=(_same_path(), {}))
+# --8<-- [end:subinterpreters]
 
 
+# The site shows the lines between these markers on the multiprocessing page.
+# --8<-- [start:multiprocessing]
 def run_processes(workers, fn, *args, method):
     """One process per unit of work, started with ``method``: fork, forkserver or spawn."""
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = [pool.submit(fn, *args) for _ in range(workers)]
         return [f.result() for f in futures]
+# --8<-- [end:multiprocessing]
 
 
 def run(strategy, workers, fn, *args):

@@ -116,3 +116,47 @@ def test_palette_toggle_swaps_the_charts(base_url: str, browser: object,
     page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
     assert dark.is_visible() and not light.is_visible()
     page.close()
+
+
+PHONE = {"width": 390, "height": 844}  # a phone held upright, in CSS pixels
+
+# The elements that stick out past the right edge of the screen, outside any box that scrolls or
+# clips them: what made the page wider, named for the failure message.
+STICKING_OUT = """width => {
+  const found = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    let inside = false;
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(up).overflowX)) {
+        inside = true;
+        break;
+      }
+    }
+    if (!inside) {
+      const cls = typeof el.className === "string" && el.className
+        ? "." + el.className.split(" ")[0] : "";
+      const id = el.id ? "#" + el.id : "";
+      found.push(`${el.tagName.toLowerCase()}${id}${cls} to ${Math.round(box.right)} px`);
+    }
+  }
+  return found.slice(0, 5);
+}"""
+
+
+def test_no_page_is_wider_than_a_phone(base_url: str, browser: object) -> None:
+    """At 390 px every page fits the screen: a table scrolls inside its own box, code wraps,
+    and nothing makes the page itself scroll sideways."""
+    too_wide = []
+    page = browser.new_page()
+    page.set_viewport_size(PHONE)
+    for url in _pages(base_url, browser):
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            culprits = page.evaluate(STICKING_OUT, PHONE["width"])
+            too_wide.append(f"{url}: {width} px wide ({'; '.join(culprits)})")
+    page.close()
+    assert not too_wide, "\n".join(too_wide)

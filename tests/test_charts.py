@@ -200,8 +200,12 @@ def test_one_base_variant_rule_for_the_free_threading_cost() -> None:
 def test_captions_name_the_runs_files_and_command(data: Path, tmp_path: Path) -> None:
     drawn, _ = mkdocs_hook.generate(data, tmp_path / "docs", tmp_path / "no-demos")
     figure = (tmp_path / "docs" / "generated" / "results-startup.md").read_text()
-    assert "Median of 1 run (" in figure
-    assert "data/startup/20260101T000000Z_fixture-cpu_2cpu.json" in figure
+    # The runs are counted and linked to their table, not listed file by file.
+    assert "Median of [1 run](runs.md#runs-startup-fixture-cpu-2cpu);" in figure
+    assert ".json" not in figure
+    runs = (tmp_path / "docs" / "generated" / "runs.md").read_text()
+    assert "{#runs-startup-fixture-cpu-2cpu}" in runs
+    assert "data/startup/20260101T000000Z_fixture-cpu_2cpu.json" in runs
     assert "Reproduce: `invoke demo startup`" in figure
     manifest = json.loads((tmp_path / "docs" / "generated" / "charts.json").read_text())
     entry = manifest["startup"]
@@ -223,7 +227,8 @@ def test_findings_come_from_the_data(data: Path) -> None:
     assert big.verdict.status == "holds"
     assert f"{expected:.2f}" in big.finding.sentence(big.verdict)
     text = claims.render(big.finding, evaluations)
-    assert "fixture-cpu_16cpu.json" in text and "fixture-cpu_2cpu.json" in text
+    assert "](runs.md#runs-nogil-fixture-cpu-16cpu)" in text
+    assert "](runs.md#runs-nogil-fixture-cpu-2cpu)" in text
 
 
 def _another_run(data: Path, stamp: str, free_at_two: float, disturbed: bool = False) -> Path:
@@ -268,6 +273,8 @@ def test_charts_and_findings_use_the_median_of_all_runs_and_leave_out_disturbed_
     assert "3.14t threads x2 (numeric)" in result.verdict.shortfall
     mkdocs_hook.generate(data, tmp_path / "docs", tmp_path / "no-demos")
     caption = (tmp_path / "docs" / "generated" / "results-nogil-scaling.md").read_text()
-    assert "Median of 3 runs" in caption
-    assert f"Left out: [`{noisy.name}`]" in caption
-    assert "disturbed (left out): other processes used 45% of the CPUs" in caption
+    assert "Median of [3 runs](runs.md#runs-nogil-fixture-cpu-2cpu) (1 left out)" in caption
+    # Why a run was left out is said once, in its row of the runs table.
+    runs = (tmp_path / "docs" / "generated" / "runs.md").read_text()
+    row = next(line for line in runs.splitlines() if noisy.name in line)
+    assert "| disturbed | no: disturbed (left out): other processes used 45% of the CPUs" in row

@@ -20,7 +20,8 @@ from inparallel.publish import mkdocs_hook
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "site" / "data"
 PAGES = ["", "talk/", "free-threading/", "subinterpreters/", "multiprocessing/", "asyncio/",
-         "comparison/", "results/", "claims/", "versions/", "notebooks/explore/", "reproduce/"]
+         "comparison/", "results/", "runs/", "claims/", "versions/", "notebooks/explore/",
+         "reproduce/"]
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +69,18 @@ def test_home_shows_the_headline_chart_in_both_palettes(site_dir: Path) -> None:
     assert "the work per second of one thread" in html  # the headline finding, with numbers
 
 
-def test_results_link_every_data_file_they_show(site_dir: Path) -> None:
+def test_captions_count_the_runs_and_link_their_rows(site_dir: Path) -> None:
     html = _html(site_dir, "results/")
-    links = set(re.findall(r'href="([^"]*data/[a-z]+/[^"]+\.json)"', html))
+    runs = _html(site_dir, "runs/")
+    targets = set(re.findall(r'href="\.\./runs/#([^"]+)"', html))
+    assert len(targets) >= 7
+    for anchor in targets:  # every caption's link lands on a table of runs
+        assert f'id="{anchor}"' in runs, anchor
+    assert ".json" not in html.split('class="md-content"')[1]
+    links = set(re.findall(r'href="([^"]*data/[a-z]+/[^"]+\.json)"', runs))
     assert len(links) >= 7
     for link in links:
-        target = (site_dir / "results" / link).resolve()
+        target = (site_dir / "runs" / link).resolve()
         assert target.is_file(), link
     # 2-core and 16-core charts of the same demo, side by side.
     assert "nogil-scaling-fixture-cpu-16cpu-light.svg" in html
@@ -89,7 +96,11 @@ def test_claims_page_lists_every_finding_with_status_and_evidence(site_dir: Path
         assert f'id="{finding.name}"' in html, finding.name
     assert "Fixture CPU (not a measurement), 16 CPUs: holds" in html
     assert "no data" in html  # memory and io have no fixture data
-    assert "data/nogil/20260101T010000Z_fixture-cpu_16cpu.json" in html
+    # The claim comes first, as a heading; its evidence is folded, its runs one link away.
+    assert re.search(r'<h3 id="nogil-threads-scale">Free-threaded threads gain', html)
+    assert '<details class="quote">' in html
+    assert 'href="../runs/#runs-nogil-fixture-cpu-16cpu"' in html
+    assert ".json" not in html.split('class="md-content"')[1]
     assert "docs.python.org/3.14/whatsnew/3.14.html" in html  # the cited figures table
 
 
@@ -131,19 +142,36 @@ def test_pros_and_cons_are_plain_markdown_tables() -> None:
             assert marker not in text, f"{path.name} contains {marker!r}"
 
 
-def test_demo_code_is_included_by_line_range(tmp_path: Path) -> None:
+def test_an_approach_shows_the_section_its_demo_marks_and_links_the_demo(tmp_path: Path
+                                                                         ) -> None:
     demos = tmp_path / "demos"
     demos.mkdir()
-    (demos / "cpu.py").write_text(
+    (demos / "nogil.py").write_text(
         "import threading\n\n\n"
-        "def run_threads(n):\n    return n\n\n\n"
-        "def run_processes(n):\n    return n\n"
-    )
+        "def run_processes(n):  # a name the old pattern would have picked for multiprocessing\n"
+        "    return n\n\n\n"
+        "# --8<-- [start:free-threading]\ndef run_threads(n):\n    return n\n"
+        "# --8<-- [end:free-threading]\n")
     text = mkdocs_hook.code_snippet(demos, "free-threading")
-    assert '--8<-- "demos/cpu.py:4:5"' in text
-    assert "run_processes" not in text
-    assert '--8<-- "demos/cpu.py:8:9"' in mkdocs_hook.code_snippet(demos, "multiprocessing")
-    assert "not written yet" in mkdocs_hook.code_snippet(demos, "asyncio")
+    assert '--8<-- "demos/nogil.py:free-threading"' in text
+    assert "[`demos/nogil.py`](demos/nogil.py)" in text
+    # A demo without its markers says so, instead of guessing from function names.
+    (demos / "strategies.py").write_text("def run_processes(n):\n    return n\n")
+    assert "not marked yet" in mkdocs_hook.code_snippet(demos, "multiprocessing")
+    assert "not marked yet" in mkdocs_hook.code_snippet(demos, "asyncio")  # no io_demo.py
+
+
+def test_every_approach_page_shows_its_marked_example(site_dir: Path) -> None:
+    for page, code in (("free-threading/", "threading.Thread(target=work"),
+                       ("subinterpreters/", "InterpreterPoolExecutor(max_workers=workers"),
+                       ("multiprocessing/", "ProcessPoolExecutor(max_workers=workers"),
+                       ("asyncio/", "asyncio.gather(")):
+        html = _html(site_dir, page)
+        text = re.sub(r"<[^>]+>", "", html)
+        assert code in text.replace("&quot;", '"'), page
+        assert "8&lt;" not in html and "[start:" not in text, page  # markers stay out
+        demo = re.search(r'href="(\.\./demos/[a-z_]+\.py)"', html)
+        assert demo and (site_dir / page / demo[1]).resolve().is_file(), page
 
 
 def test_a_broken_link_fails_the_strict_build(tmp_path: Path) -> None:

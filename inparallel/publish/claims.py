@@ -1,10 +1,10 @@
 """Evaluate every finding on every machine and write what pages and slides include.
 
-- ``generated/finding-<name>.md``: the finding's sentence with each machine's numbers and links
-  to the data files it was computed from. A claim the data contradict is written inside a
+- ``generated/finding-<name>.md``: the finding's sentence with each machine's numbers and a link
+  to the table of the runs it was computed from. A claim the data contradict is written inside a
   visible "contradicted" admonition (the preview build shows it; ``invoke docs`` refuses).
-- ``generated/claims-table.md``: every finding, its status per machine, its evidence, where it
-  is used (the Claims page includes it).
+- ``generated/claims-table.md``: every finding's claim, its verdict per machine, and its
+  evidence folded (numbers, test, runs, where it is used); the Claims page includes it.
 - ``generated/cited.md`` and ``generated/cited-<key>.md``: the figures quoted from elsewhere,
   from ``inparallel/analysis/cited.toml``.
 """
@@ -21,7 +21,7 @@ from inparallel.analysis import findings as f
 from inparallel.analysis import first_harness, variant_labels
 from inparallel.analysis.results import machine_results
 from inparallel.errors import UserError
-from inparallel.publish import escape
+from inparallel.publish import escape, runs_page
 
 CITED = Path(__file__).resolve().parent.parent / "analysis" / "cited.toml"
 
@@ -91,8 +91,9 @@ def require_all_hold(evaluations: Iterable[Evaluation]) -> None:
             + "\n  ".join(lines))
 
 
-def _links(paths: Iterable[Path]) -> str:
-    return ", ".join(escape.evidence_link(p) for p in paths)
+def _evidence(e: Evaluation) -> str:
+    """The runs the numbers came from, as one link to their rows on the runs page."""
+    return runs_page.runs_link(e.finding.demo, e.result) if e.result is not None else "no runs"
 
 
 def _sentence(e: Evaluation) -> str:
@@ -105,7 +106,7 @@ def _sentence(e: Evaluation) -> str:
 
 
 def _stated(e: Evaluation) -> str:
-    text = f"{_sentence(e)} ({escape.text(e.machine)}; data: {_links(e.files)})"
+    text = f"{_sentence(e)} ({escape.text(e.machine)}; {_evidence(e)})"
     if e.verdict.status == "no-evidence":
         return (f"{text} *Not enough evidence yet: these numbers rest on points that miss "
                 "the precision rule; the Claims page names them.*")
@@ -171,31 +172,51 @@ def includes(root: Path) -> dict[str, list[str]]:
     return found
 
 
+def claim(finding: f.Finding) -> str:
+    """The claim in one sentence, as its check states it (the first paragraph of its
+    docstring), without the numbers of any machine."""
+    text = (finding.check.__doc__ or finding.name).strip().split("\n\n")[0]
+    return " ".join(text.split())
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
+
+
+def _evidence_block(finding: f.Finding, mine: list[Evaluation], used: list[str]) -> str:
+    """What a reader opens to check a claim: per machine, the sentence with its numbers, the
+    test with those numbers, the points short of the precision rule and the runs (linked to
+    their rows); then where the claim is used."""
+    parts = []
+    for e in mine:
+        lines = [f"**{escape.text(e.machine)}**: {_STATUS[e.verdict.status]}."]
+        if e.verdict.status != "no-data":
+            lines.append(f"{_sentence(e)}")
+        lines.append(f"Test: {escape.text(e.verdict.condition)}.")
+        if e.verdict.shortfall:
+            lines.append(f"Short of +-3%: {escape.text(', '.join(e.verdict.shortfall))}.")
+        lines.append(f"Runs: {_evidence(e)}." if e.result is not None
+                     else missing(finding.demo))
+        parts.append("\n".join(f"- {line}" if i == 0 else f"  {line}"
+                                for i, line in enumerate(lines)))
+    where = ", ".join(f"`{u}`" for u in used) or "this page only"
+    body = "\n".join(parts) + (f"\n\nChecked by `{finding.check.__name__}` in "
+                               f"`inparallel/analysis/findings.py`; used in {where}.")
+    return f'??? quote "Evidence: numbers, test and runs"\n\n{_indent(body)}\n'
+
+
 def claims_table(evaluations: list[Evaluation], used: dict[str, list[str]] | None = None) -> str:
-    """Every finding with its status per machine, its evidence files and where it is used
-    (``used``: the includes found in pages and slides, see ``includes``)."""
-    lines = ["| Finding | Demo | Status per machine | Evidence | Used in |",
-             "|---|---|---|---|---|"]
-    for finding in f.FINDINGS:
-        mine = [e for e in evaluations if e.finding is finding]
-        status = "<br>".join(f"{escape.text(e.machine)}: {_STATUS[e.verdict.status]}"
-                             for e in mine)
-        files = _links(dict.fromkeys(p for e in mine for p in e.files)) or "none yet"
-        where = (used or {}).get(finding.name, [])
-        lines.append(f"| [`{finding.name}`](#{finding.name}) | {finding.demo} | {status} | "
-                     f"{files} | {', '.join(f'`{u}`' for u in where) or 'this page only'} |")
+    """The Claims page's body: per finding, the claim first (a heading whose anchor is the
+    finding's name), its verdict on each machine, and the evidence folded."""
     sections = []
     for finding in f.FINDINGS:
-        include = render(finding, evaluations)
-        tests = "".join(f"- {escape.text(e.machine)}: {_STATUS[e.verdict.status]} "
-                        f"({escape.text(e.verdict.condition)})"
-                        + (f"; short of +-3%: {escape.text(', '.join(e.verdict.shortfall))}"
-                           if e.verdict.shortfall else "") + "\n"
-                        for e in evaluations if e.finding is finding)
-        sections.append(f"### {finding.name}\n\nThe claim (`inparallel/analysis/findings.py`): "
-                        f"{finding.check.__doc__ or ''}\n\n{include}\nThe test, per machine:\n\n"
-                        f"{tests}")
-    return "\n".join(lines) + "\n\n" + "\n".join(sections)
+        mine = [e for e in evaluations if e.finding is finding]
+        verdicts = "\n".join(f"- {escape.text(e.machine)}: {_STATUS[e.verdict.status]}"
+                              for e in mine)
+        sections.append(
+            f"### {escape.text(claim(finding))} {{#{finding.name}}}\n\n{verdicts}\n\n"
+            + _evidence_block(finding, mine, (used or {}).get(finding.name, [])))
+    return "\n".join(sections)
 
 
 # --- cited figures -------------------------------------------------------------------------------

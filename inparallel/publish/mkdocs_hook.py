@@ -9,31 +9,29 @@
 - ``generated/finding-<name>.md``, ``generated/claims-table.md``, ``generated/cited*.md``: the
   findings (claims bound to data) and the cited figures, see ``inparallel.publish.claims``;
 - ``generated/charts.json``: which data files (and their SHA-256) each chart was drawn from;
-- ``generated/code-<approach>.md``: the demo functions of one approach, included from ``demos/``
-  (by line range, so the page always shows the code as it is);
-- ``generated/data-files.md``: every committed data file.
+- ``generated/code-<approach>.md``: an approach's minimal example, included from the section its
+  demo marks with ``# --8<-- [start:<approach>]``/``[end:...]`` comments (so the page always
+  shows the code as it is), and a link to the whole demo;
+- ``generated/runs.md``: every run, per demo and machine (``inparallel.publish.runs_page``).
 
 Pages pull these in with ``pymdownx.snippets``. The module is also listed under ``hooks:`` in
-``mkdocs.yml``: the hook publishes the data files with the site, so captions can link to them.
+``mkdocs.yml``: the hook publishes the data files and the demos with the site, so that pages
+can link to them.
 """
 
 from __future__ import annotations
 
-import ast
 import json
 import logging
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
-
 from inparallel.analysis.results import evidence_path
-from inparallel.publish import charts, claims, diagrams, escape, packages_page
+from inparallel.publish import charts, claims, diagrams, escape, packages_page, runs_page
 from inparallel.records.load import load_demo
 
 if TYPE_CHECKING:  # MkDocs is a docs extra; the charts task must run without it
@@ -44,16 +42,17 @@ log = logging.getLogger("mkdocs.hooks.inparallel")
 
 GENERATED = "generated"
 
-# Which demo functions show each approach: a top-level function is included when its name
-# matches the pattern. Whole files are the fallback for a demo that keeps its strategy inline.
-APPROACH_CODE: dict[str, tuple[str, tuple[str, ...]]] = {
-    "free-threading": (r"(^|_)threads?(_|$)", ("nogil.py",)),
-    "subinterpreters": (r"interp", ()),
-    "multiprocessing": (r"process", ()),
-    "asyncio": (r"async", ()),
+# Where each approach's minimal example lives: the demo and its section, marked in the demo
+# itself by ``# --8<-- [start:<approach>]`` and ``# --8<-- [end:<approach>]`` comments (the
+# snippets extension includes the lines between them). The example is the one on its slide.
+APPROACH_CODE: dict[str, str] = {
+    "free-threading": "nogil.py",
+    "subinterpreters": "strategies.py",
+    "multiprocessing": "strategies.py",
+    "asyncio": "io_demo.py",
 }
-# The side-by-side strategies come first, then the headline demo, then the rest by name.
-DEMO_ORDER = ("strategies.py", "nogil.py")
+#: Where the site publishes the demos, so that a page links the whole file.
+DEMOS = "demos"
 
 
 def _write(path: Path, text: str) -> None:
@@ -73,29 +72,27 @@ def _no_data(chart: charts.Chart) -> str:
 
 
 # Every value is escaped (``escape.templates``): a CPU model or a command is a contributor's text.
+# The runs are counted and linked, never listed: their table (files, noise, what was left out
+# and why, commands) is on the runs page, where the link lands.
 FIGURE = escape.templates.from_string("""\
 <figure markdown>
 ![{{ alt }}](assets/charts/{{ stem }}-light.svg#only-light)
 ![{{ alt }}](assets/charts/{{ stem }}-dark.svg#only-dark)
-<figcaption markdown>{{ machine }}. Median of {{ files|length }} \
-run{{ "s" if files|length != 1 }} ({{ files|join(", ") }}); error bars: the lowest and \
-highest run, or one run's 95% interval of its median.
-{%- if excluded %} Left out: {{ excluded|join("; ") }}.{% endif %} \
-Reproduce: {{ command }}.</figcaption>
+<figcaption markdown>{{ machine }}. Median of {{ runs }}\
+{%- if excluded %} ({{ excluded }} left out){% endif %}; error bars: the lowest and highest \
+run, or one run's 95% interval of its median. Reproduce: {{ command }}.</figcaption>
 </figure>
 """)
 
 
 def _figure(drawn: charts.Drawn, short_name: bool) -> str:
     """A light and a dark image (Material shows the one matching the palette) with a caption:
-    the runs aggregated, their files, the files left out and why, and the command."""
+    the machine, how many runs were aggregated (linked to their table), and the command."""
     data = drawn.data
     return FIGURE.render(
         alt=drawn.chart.alt, stem=escape.href(drawn.chart.name if short_name else drawn.stem),
-        machine=data.machine.label, files=[escape.evidence_link(p) for p in data.files],
-        excluded=[Markup("{} ({})").format(escape.evidence_link(e.path), escape.text(e.reason))
-                  for e in data.excluded],
-        command=escape.code(data.command))
+        machine=data.machine.label, runs=runs_page.runs_link(drawn.chart.demo, data),
+        excluded=len(data.excluded), command=escape.code(data.command))
 
 
 def _figures(drawn: list[charts.Drawn]) -> dict[str, str]:
@@ -116,44 +113,24 @@ def _figures(drawn: list[charts.Drawn]) -> dict[str, str]:
     return out
 
 
-def _functions(path: Path, pattern: str) -> list[tuple[str, int, int]]:
-    """Top-level functions of a demo whose names match ``pattern``: (name, first, last line)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found = []
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and re.search(
-            pattern, node.name.lower()
-        ):
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            found.append((node.name, first, node.end_lineno or node.lineno))
-    return found
+def _has_section(path: Path, name: str) -> bool:
+    """Whether ``path`` marks both ends of section ``name`` (as the snippets extension reads
+    them: a ``--8<-- [start:name]`` and a ``--8<-- [end:name]`` line)."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    return all(f"--8<-- [{end}:{name}]" in text for end in ("start", "end"))
 
 
 def code_snippet(demos_dir: Path, approach: str) -> str:
-    """Tabs with the demo code of one approach, as snippet includes of line ranges in demos/."""
-    pattern, whole_files = APPROACH_CODE[approach]
-    tabs = []
-    found = sorted(demos_dir.glob("*.py")) if demos_dir.is_dir() else []
-    rank = {name: i for i, name in enumerate(DEMO_ORDER)}
-    for path in sorted(found, key=lambda p: (rank.get(p.name, len(rank)), p.name)):
-        rel = f"demos/{path.name}"
-        try:
-            parts = _functions(path, pattern)
-        except SyntaxError:  # a demo being edited right now; its page shows it once it parses
-            continue
-        if parts:
-            body = "\n\n".join(f'--8<-- "{rel}:{first}:{last}"' for _, first, last in parts)
-        elif path.name in whole_files:
-            body = f'--8<-- "{rel}"'
-        else:
-            continue
-        tabs.append(f'=== "{rel}"\n\n    ```python\n'
-                    + "".join(f"    {line}\n" for line in body.splitlines())
-                    + "    ```\n")
-    if not tabs:
-        return ('!!! info "Demo code not written yet"\n\n    No demo in `demos/` has a function '
-                f"for this approach yet (a name matching `{pattern}`).\n")
-    return "\n".join(tabs)
+    """An approach's minimal example, included from the marked section of its demo, and a link
+    to the whole demo; a note instead while the demo has no such section."""
+    name = APPROACH_CODE[approach]
+    rel = f"{DEMOS}/{name}"
+    if not _has_section(demos_dir / name, approach):
+        return ('!!! info "Demo code not marked yet"\n\n    The example of this approach is the '
+                f"part of `{rel}` between `# --8<-- [start:{approach}]` and "
+                f"`# --8<-- [end:{approach}]` comments, which it does not have yet.\n")
+    return (f'```python title="{rel}"\n--8<-- "{rel}:{approach}"\n```\n\n'
+            f"The whole demo, with its command line and its checks: [`{rel}`]({rel}).\n")
 
 
 def write_code_snippets(demos_dir: Path, docs_dir: Path) -> dict[str, str]:
@@ -162,22 +139,6 @@ def write_code_snippets(demos_dir: Path, docs_dir: Path) -> dict[str, str]:
     for name, text in snippets.items():
         _write(docs_dir / GENERATED / f"{name}.md", text.rstrip("\n") + "\n")
     return snippets
-
-
-def _data_files(data_dir: Path) -> str:
-    """A table of every committed data file, newest first, linked."""
-    lines = ["| Demo | Machine | Started (UTC) | File |", "|---|---|---|---|"]
-    found = []
-    for demo in sorted({c.demo for c in charts.CHARTS} | {"compat"}):
-        found.extend(load_demo(data_dir, demo))
-    if not found:
-        return ('!!! info "No measurement committed yet"\n\n    `data/` holds no measurement '
-                "files yet; `invoke bench` runs every demo and writes them.\n")
-    for record in sorted(found, key=lambda r: r.started_at, reverse=True):
-        cells = (escape.text(record.demo), escape.text(record.machine.label),
-                 escape.text(record.started_at), escape.evidence_link(record.path))
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
 
 
 def generate(data_dir: Path, docs_dir: Path, demos_dir: Path | None = None
@@ -195,7 +156,7 @@ def generate(data_dir: Path, docs_dir: Path, demos_dir: Path | None = None
     snippets.update(found)
     demos = demos_dir if demos_dir is not None else data_dir.parent / "demos"
     snippets.update(write_code_snippets(demos, docs_dir))
-    snippets["data-files"] = _data_files(data_dir)
+    snippets["runs"] = runs_page.table(data_dir)
     snippets["packages-matrix"] = packages_page.matrix(data_dir)
     for name, text in snippets.items():
         _write(out_dir / f"{name}.md", text.rstrip("\n") + "\n")
@@ -240,7 +201,7 @@ def copy_project(repo: Path, target: Path, data_dir: Path) -> Path:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Generate everything on a fresh clone, so that a bare ``mkdocs build`` works too.
 
-    The demo code is re-read on every build: its line ranges move whenever a demo is edited.
+    The demo snippets are written again on every build: a demo may have gained or lost its markers.
     """
     docs_dir = Path(config["docs_dir"])
     project = Path(config["config_file_path"]).parent
@@ -254,6 +215,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         # The deck is built by `invoke slides` (which `invoke docs` runs first); a bare
         # `mkdocs build` without it must still pass --strict, so the link is added only then.
         config["nav"].append({"Slides": "slides/index.html"})
+    if (docs_dir / "slides" / "python-in-parallel.pdf").exists() and config["nav"] is not None:
+        config["nav"].append({"Slides (PDF)": "slides/python-in-parallel.pdf"})
     if not (docs_dir / GENERATED).is_dir():
         log.info("docs/%s is missing: drawing charts from data/ first", GENERATED)
         generate(project / "data", docs_dir, project / "demos")  # marks contradicted claims
@@ -263,10 +226,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Publish every charted data file at ``data/<demo>/<file>.json`` so captions link to it."""
+    """Publish every data file at ``data/<demo>/<file>.json`` so that the runs page links to
+    it, and every demo at ``demos/<file>.py`` so that an approach's page links its demo."""
     from mkdocs.structure.files import File
 
-    data_dir = Path(config["config_file_path"]).parent / "data"
+    project = Path(config["config_file_path"]).parent
+    for demo in sorted((project / DEMOS).glob("*.py")):
+        uri = f"{DEMOS}/{demo.name}"
+        if files.get_file_from_path(uri) is None:
+            files.append(File.generated(config, uri, abs_src_path=str(demo)))
+    data_dir = project / "data"
     for demo_dir in sorted(p for p in data_dir.glob("*") if p.is_dir()):
         for record in load_demo(data_dir, demo_dir.name):
             uri = evidence_path(record.path)

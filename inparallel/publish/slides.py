@@ -194,6 +194,8 @@ def finding_for_slide(text: str) -> str:
 
     text = ADMONITION_RE.sub(quote, text).replace("](data/", "](../data/").strip("\n")
     text = EVIDENCE_RE.sub(_newest_evidence, text)
+    # A finding links the table of its runs on the site's runs page (one folder up as well).
+    text = text.replace("](runs.md#", "](../runs/#")
     bullets = [line for line in text.splitlines() if line.startswith("- ")]
     if len(bullets) > 1 and len(bullets) == len([ln for ln in text.splitlines() if ln.strip()]):
         # One sentence per machine: a slide shows the first machine's, the one its chart
