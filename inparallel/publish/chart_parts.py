@@ -52,6 +52,12 @@ def label(strategy: str) -> str:
         "processes-spawn-packed": "spawn packed",
         "subinterpreters-rebuild": "sub-interp. rebuild",
         "subinterpreters-packed": "sub-interp. packed",
+        "subinterpreters-shareable": "shareable (sub-interp.)",
+        "subinterpreters-memoryview": "memoryview (sub-interp.)",
+        "subinterpreters-pickle": "pickle (sub-interp.)",
+        "processes-pickle": "pickle (processes)",
+        "processes-shm": "shared memory (processes)",
+        "processes-prefork": "prefork",
     }.get(strategy, strategy)
 
 

@@ -69,8 +69,8 @@ class Look:
 
 
 # The site's column is about 700 CSS px wide at 1280 px: an 8.4-inch figure (605 pt) shows at
-# about 1.1 px per point there, so 13 to 16 pt read as 14 to 18 px beside 16 px body text.
-SITE = Look("site", text=13, footer=12, titled=True, rc={
+# about 1.1 px per point there, so 12.5 to 16 pt read as 13.5 to 17 px beside 16 px body text.
+SITE = Look("site", text=14, footer=12.5, titled=True, rc={
     "figure.figsize": (8.4, 4.8), "font.size": 15, "axes.titlesize": 16, "axes.labelsize": 15,
     "xtick.labelsize": 14, "ytick.labelsize": 14, "legend.fontsize": 14,
     "lines.linewidth": 3, "lines.markersize": 9})

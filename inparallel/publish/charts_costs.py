@@ -192,7 +192,8 @@ def draw_transfer(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     kinds = list(dict.fromkeys(w for _, w in lines))
     colours = member_colours(list(dict.fromkeys(s for s, _ in lines)), variant)
     for (strategy, workload), curve in lines.items():
-        label = strategy if len(kinds) == 1 else f"{strategy} ({workload})"
+        name = parts.label(strategy)
+        label = name if len(kinds) == 1 else f"{name}, {workload}"
         # The kind of payload (bytes, a list...) is the line style; the way it travels, the colour.
         parts.line(ax, curve, marker="o", color=colours[strategy],
                    linestyle=["-", "--", ":", "-."][kinds.index(workload) % 4], label=label)

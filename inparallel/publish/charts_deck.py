@@ -194,7 +194,9 @@ def transfer(ax: Axes, data: Any, theme: style.Theme) -> str | None:
                    linestyle=palette.dash(strategy))
     costs.transfer_axes(ax)
     ax.set_xlabel(f"payload size ({kind}, on {variant})")
-    _end_labelled_lines(ax, [(c, parts.label(s), colours[s]) for s, c in mine.items()], True)
+    # Labels in the family's full colour: a pale shade is hard to read as text.
+    _end_labelled_lines(ax, [(c, parts.label(s), palette.colour(s, variant))
+                             for s, c in mine.items()], True)
     return "transfer"
 
 
