@@ -128,9 +128,10 @@ def suite(c, variants="", benchmarks="", mode="fast"):
 @_friendly
 def rehearse(c, deck="slides/talk.md", dry_run=False):
     """Run every live demo of the deck in slide order at stage size, timed against its slot."""
-    from inparallel.measure import rehearse as rehearsal
+    from inparallel.publish import rehearse as rehearsal
 
-    rehearsal.main(Path(deck), dry_run=dry_run)
+    # A fallback chart that is missing (a fresh clone) or stale is drawn first, from data/.
+    rehearsal.main(Path(deck), dry_run=dry_run, draw_charts=lambda: charts(c))
 
 
 
@@ -173,6 +174,7 @@ def docs(c, preview=False):
 
     charts(c, check=not preview)
     deck.build()
+    deck.build(pdf=True)  # published beside the HTML deck: docs/slides/python-in-parallel.pdf
     # Into a new folder, swapped in when complete: a stopped build leaves the old site.
     result = site_build.build_in_place(Path(__file__).resolve().parent)
     if result.returncode:

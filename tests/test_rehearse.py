@@ -13,8 +13,8 @@ import pytest
 from rich.console import Console
 
 from inparallel.errors import UserError
-from inparallel.measure import rehearse
-from inparallel.measure.rehearse import Outcome
+from inparallel.publish import rehearse
+from inparallel.publish.rehearse import Outcome
 
 DECK = """\
 ---
@@ -71,7 +71,7 @@ def repo(tmp_path: Path) -> Path:
     """A repository with the deck, both fallback charts, their data and a matching manifest."""
     (tmp_path / "slides").mkdir()
     (tmp_path / "slides/talk.md").write_text(DECK)
-    charts = tmp_path / "docs/assets/charts"
+    charts = tmp_path / "docs/assets/charts/deck"
     charts.mkdir(parents=True)
     manifest = {}
     for stem, demo in (("fast", "cpu"), ("slow", "transfer")):
@@ -100,10 +100,10 @@ class FakeRunner:
 
 
 def test_the_deck_is_split_into_slides_with_their_slots_commands_and_charts():
-    slides = rehearse.parse_deck(DECK)
+    slides = rehearse.parse(DECK)
     assert [s.title for s in slides] == [
         "Title slide", "Fast demo", "Code with a rule inside a fence", "Slow demo"]
-    assert [s.slot_s for s in slides] == [30, 60, 45, 45]
+    assert [s.seconds for s in slides] == [30, 60, 45, 45]
     assert [s.command for s in slides] == [
         None, "invoke demo cpu --stage", None, "invoke demo transfer --stage"]
     assert slides[1].charts == ("fast",)
@@ -118,7 +118,7 @@ def test_demos_run_in_slide_order_and_an_overrun_fails_the_rehearsal(repo):
 
 
 def test_the_sheet_marks_the_demo_that_fits_ok_and_the_one_that_overruns(repo):
-    slides = rehearse.parse_deck(DECK)
+    slides = rehearse.parse(DECK)
     sheet = rehearse.rehearse(slides, repo, FakeRunner())
     assert [(row.slide.number, row.status) for row in sheet] == [(2, "ok"), (4, "OVERRUN")]
     assert not sheet[0].failed and sheet[1].failed
@@ -129,14 +129,14 @@ def test_the_sheet_marks_the_demo_that_fits_ok_and_the_one_that_overruns(repo):
 def test_a_demo_that_fits_but_leaves_no_margin_is_tight_not_failed(repo):
     DURATIONS["cpu"] = 50.0  # within 60 s, but less than 15 s left to talk
     try:
-        sheet = rehearse.rehearse(rehearse.parse_deck(DECK), repo, FakeRunner())
+        sheet = rehearse.rehearse(rehearse.parse(DECK), repo, FakeRunner())
     finally:
         DURATIONS["cpu"] = 31.0
     assert sheet[0].status == "tight" and not sheet[0].failed
 
 
 def test_a_failing_demo_fails_the_rehearsal(repo):
-    sheet = rehearse.rehearse(rehearse.parse_deck(DECK), repo,
+    sheet = rehearse.rehearse(rehearse.parse(DECK), repo,
                               FakeRunner(errors={"cpu": "exited with code 1"}))
     assert sheet[0].status == "FAILED"
     assert "exited with code 1" in sheet[0].problems[0]
@@ -144,7 +144,7 @@ def test_a_failing_demo_fails_the_rehearsal(repo):
 
 def test_a_chart_whose_data_changed_is_stale(repo):
     (repo / "data/cpu/20261127T000000Z_m_2cpu.json").write_text("{}")
-    sheet = rehearse.rehearse(rehearse.parse_deck(DECK), repo, FakeRunner())
+    sheet = rehearse.rehearse(rehearse.parse(DECK), repo, FakeRunner())
     assert sheet[0].status == "FAILED"
     assert sheet[0].problems == (
         "chart fast: data/cpu/20261127T000000Z_m_2cpu.json changed since it was drawn "
@@ -154,7 +154,7 @@ def test_a_chart_whose_data_changed_is_stale(repo):
 def test_a_chart_drawn_before_a_new_run_of_its_demo_is_stale(repo):
     (repo / "data/cpu/20261128T000000Z_m_2cpu.json").write_text("{}")
     (repo / "data/cpu/20261129T000000Z_m_2cpu_quick.json").write_text("{}")  # never charted
-    sheet = rehearse.rehearse(rehearse.parse_deck(DECK), repo, FakeRunner())
+    sheet = rehearse.rehearse(rehearse.parse(DECK), repo, FakeRunner())
     assert sheet[0].status == "FAILED"
     assert sheet[0].problems == (
         "chart fast: data/cpu/20261128T000000Z_m_2cpu.json was added after it was drawn "
@@ -162,10 +162,10 @@ def test_a_chart_drawn_before_a_new_run_of_its_demo_is_stale(repo):
 
 
 def test_a_missing_chart_and_a_missing_manifest_are_failed_checks(repo):
-    (repo / "docs/assets/charts/slow-light.svg").unlink()
+    (repo / "docs/assets/charts/deck/slow-light.svg").unlink()
     (repo / "docs/generated/charts.json").unlink()
     assert rehearse.chart_problems("slow", repo) == [
-        "chart slow: docs/assets/charts/slow-light.svg is missing (run: invoke charts)"]
+        "chart slow: docs/assets/charts/deck/slow-light.svg is missing (run: invoke charts)"]
     assert rehearse.chart_problems("fast", repo) == [
         "chart fast: no manifest docs/generated/charts.json, so it cannot be checked against "
         "data/ (run: invoke charts)"]
@@ -174,7 +174,7 @@ def test_a_missing_chart_and_a_missing_manifest_are_failed_checks(repo):
 def test_a_live_line_that_is_not_a_stage_run_is_refused_without_running(repo):
     deck = DECK.replace("invoke demo cpu --stage", "invoke demo cpu")
     runner = FakeRunner()
-    sheet = rehearse.rehearse(rehearse.parse_deck(deck), repo, runner)
+    sheet = rehearse.rehearse(rehearse.parse(deck), repo, runner)
     assert sheet[0].status == "FAILED" and "lacks --stage" in sheet[0].problems[0]
     assert runner.ran == [["invoke", "demo", "transfer", "--stage"]]
 
@@ -187,7 +187,7 @@ def test_a_dry_run_checks_everything_and_runs_nothing(repo):
 
 
 def test_the_run_sheet_fits_80_columns_when_piped(repo):
-    slides = rehearse.parse_deck(DECK.replace("Fast demo", "A very long slide title " * 3))
+    slides = rehearse.parse(DECK.replace("Fast demo", "A very long slide title " * 3))
     sheet = rehearse.rehearse(slides, repo, FakeRunner())
     out = io.StringIO()
     console = Console(file=out, width=80, force_terminal=False)

@@ -19,15 +19,13 @@ import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, invoke, serve_folder
 
 from inparallel.errors import UserError
+from inparallel.publish import deck as deck_source
 from inparallel.publish import slides
 
 # Marp's stage is 1280x720; a viewport of the same size shows each slide at scale 1.
 VIEWPORT = {"width": 1280, "height": 720}
 # Marp renders each slide as a <section> in an <svg>'s <foreignObject>.
 SECTIONS = "svg[data-marpit-svg] > foreignObject > section"
-# A 30-minute slot: 25 minutes of talk and at least 4 for questions (issue 12).
-TALK_MAX_SECONDS = 26 * 60
-TALK_MIN_SECONDS = 24 * 60
 # A slide shorter than this cannot carry a dense table: nobody reads it in the time.
 DENSE_TABLE_MIN_SECONDS = 30
 DENSE_TABLE_CLASSES = ("table-dense", "table-compare")
@@ -35,8 +33,6 @@ TALK_PAGE = REPO / "docs" / "talk.md"
 # The notes line that invites a live run (slides/README.md; `invoke rehearse` reads it).
 LIVE_RE = re.compile(r"^\s*Live:\s*`(?P<command>[^`]*)`", re.MULTILINE)
 LIVE_COMMAND_RE = re.compile(r"invoke demo (?P<demo>[a-z-]+) --stage")
-HEADER_RE = re.compile(r"<!--\s*header:\s*\"(?P<header>[^\"]*)\"\s*-->")
-CLASS_RE = re.compile(r"<!--\s*_?class:\s*(?P<classes>[^>]*?)\s*-->")
 # A quantity as a benchmark reports it: "1.8x", "40 %", "12 ms", "3.4 MB".
 MEASURED_NUMBER_RE = re.compile(
     r"\b(?!(?:19|20)\d0s\b)"  # a decade ("the 1990s") is history, not a measurement
@@ -44,9 +40,9 @@ MEASURED_NUMBER_RE = re.compile(
 )
 
 
-def deck_slides() -> list[slides.Slide]:
+def deck_slides() -> list[deck_source.Slide]:
     """The slides of the talk's source, as the build and Marp cut them."""
-    return slides.split_slides(slides.SOURCE.read_text(encoding="utf-8"))
+    return deck_source.parse(slides.SOURCE.read_text(encoding="utf-8"))
 
 
 # --- the source -------------------------------------------------------------------------------
@@ -59,50 +55,37 @@ def test_every_slide_has_speaker_notes_with_one_timing() -> None:
             f"slide {slide.number} ({slide.title}): its notes need exactly one [m:ss] timing")
 
 
-def test_timings_leave_room_for_questions_in_a_thirty_minute_slot() -> None:
-    total = sum(slide.seconds or 0 for slide in deck_slides())
-    assert TALK_MIN_SECONDS <= total <= TALK_MAX_SECONDS, (
-        f"the notes' timings add up to {slides.format_duration(total)}: a 30-minute slot needs "
-        f"{slides.format_duration(TALK_MIN_SECONDS)} to {slides.format_duration(TALK_MAX_SECONDS)}"
-        " of talk, and the rest for questions")
-
-
 def test_slide_count_fits_the_talk() -> None:
     assert 18 <= len(deck_slides()) <= 30
 
 
-def slide_classes(slide: slides.Slide) -> set[str]:
-    """The Marp classes a slide sets for itself (``_class``) or from there on (``class``)."""
-    return {name for m in CLASS_RE.finditer(slide.markdown) for name in m["classes"].split()}
-
-
 def test_no_short_slide_carries_a_dense_table() -> None:
     for slide in deck_slides():
-        dense = slide_classes(slide) & set(DENSE_TABLE_CLASSES)
+        dense = slide.classes & set(DENSE_TABLE_CLASSES)
         if dense:
             assert (slide.seconds or 0) >= DENSE_TABLE_MIN_SECONDS, (
                 f"slide {slide.number} ({slide.title}) shows a dense table ({', '.join(dense)}) "
-                f"in {slides.format_duration(slide.seconds or 0)}: give it at least "
-                f"{slides.format_duration(DENSE_TABLE_MIN_SECONDS)} or cut the table")
+                f"in {deck_source.clock(slide.seconds or 0)}: give it at least "
+                f"{deck_source.clock(DENSE_TABLE_MIN_SECONDS)} or cut the table")
 
 
 def test_the_dense_table_rule_catches_a_short_slide() -> None:
-    short = slides.split_slides("# t\n\n<!-- _class: table-compare -->\n\n| a |\n|---|\n"
-                                "| 1 |\n\n<!--\n[0:20] too fast\n-->\n")[0]
-    assert "table-compare" in slide_classes(short) and short.seconds == 20
+    short = deck_source.parse("# t\n\n<!-- _class: table-compare -->\n\n| a |\n|---|\n"
+                              "| 1 |\n\n<!--\n[0:20] too fast\n-->\n")[0]
+    assert "table-compare" in short.classes and short.seconds == 20
 
 
 def test_no_measured_number_is_typed_into_the_slides() -> None:
     """Measurements live in data/ and reach the deck only through charts."""
     text = slides.SOURCE.read_text(encoding="utf-8")
-    text = slides.COMMENT_RE.sub("", text)  # speaker notes may explain a chart in words
+    text = deck_source.COMMENT_RE.sub("", text)  # speaker notes may explain a chart in words
     text = re.sub(r"^(```|~~~).*?^\1", "", text, flags=re.MULTILINE | re.DOTALL)
     text = re.sub(r"`[^`\n]*`", "", text)
     found = MEASURED_NUMBER_RE.findall(text)
     assert not found, f"typed numbers on slides (draw them from data/ instead): {found}"
 
 
-def live_demo(slide: slides.Slide) -> str | None:
+def live_demo(slide: deck_source.Slide) -> str | None:
     """The demo a slide's notes invite to run live (their ``Live:`` line), or None."""
     lines = [m["command"] for note in slide.notes for m in LIVE_RE.finditer(note)]
     assert len(lines) <= 1, f"slide {slide.number} ({slide.title}) has {len(lines)} Live: lines"
@@ -123,11 +106,11 @@ def test_live_demo_slides_run_at_stage_size_and_show_their_fallback_chart() -> N
     for slide in deck_slides():
         demo, banner = live[slide.number], 'class="demo-command"' in slide.markdown
         if demo is None:
-            assert not banner and "demo" not in slide_classes(slide), (
+            assert not banner and "demo" not in slide.classes, (
                 f"slide {slide.number} ({slide.title}) looks like a live demo but its notes "
                 "have no Live: `invoke demo NAME --stage` line")
             continue
-        assert "demo" in slide_classes(slide) and banner, (
+        assert "demo" in slide.classes and banner, (
             f"slide {slide.number} ({slide.title}) runs {demo} live: give it the demo class "
             "and the command banner")
         assert re.search(rf'class="demo-command">invoke demo {demo}<', slide.markdown), (
@@ -139,7 +122,7 @@ def test_live_demo_slides_run_at_stage_size_and_show_their_fallback_chart() -> N
 
 
 def test_a_live_line_must_be_a_stage_command() -> None:
-    slide = slides.split_slides("# t\n\n<!--\n[1:00] x\nLive: `invoke demo cpu`\n-->\n")[0]
+    slide = deck_source.parse("# t\n\n<!--\n[1:00] x\nLive: `invoke demo cpu`\n-->\n")[0]
     with pytest.raises(AssertionError, match="is not `invoke demo NAME --stage`"):
         live_demo(slide)
 
@@ -161,14 +144,14 @@ class Section:
     slides: tuple[str, ...]
 
 
-def deck_sections(deck: list[slides.Slide]) -> list[Section]:
+def deck_sections(deck: list[deck_source.Slide]) -> list[Section]:
     """The deck's sections: a non-empty ``header`` directive ("N · Title") starts one; the
     slides before the first belong to the first, and an empty header ends none."""
-    groups: list[tuple[str, list[slides.Slide]]] = []
+    groups: list[tuple[str, list[deck_source.Slide]]] = []
     for slide in deck:
-        header = HEADER_RE.search(slide.markdown)
-        if header and header["header"].strip():
-            groups.append((header["header"].split("\u00b7", 1)[-1].strip(), []))
+        header = slide.header
+        if header and header.strip():
+            groups.append((header.split("\u00b7", 1)[-1].strip(), []))
         elif not groups:
             groups.append(("", []))
         groups[-1][1].append(slide)
@@ -179,8 +162,8 @@ def deck_sections(deck: list[slides.Slide]) -> list[Section]:
     sections, elapsed = [], 0
     for title, members in groups:
         length = sum(s.seconds or 0 for s in members)
-        sections.append(Section(title, slides.format_duration(elapsed),
-                                slides.format_duration(elapsed + length),
+        sections.append(Section(title, deck_source.clock(elapsed),
+                                deck_source.clock(elapsed + length),
                                 tuple(s.title for s in members)))
         elapsed += length
     return sections
@@ -218,19 +201,9 @@ def test_section_comparison_catches_a_wrong_time() -> None:
             "# C\n\n<!--\n[2:00] c\n-->\n")
     page = ("## 1. One (0:00\u20131:30)\n\nSlides: *A* \u00b7 *B*\n\n"
             "## 2. Two (1:30\u20133:00)\n\nSlides: *C*\n")
-    assert deck_sections(slides.split_slides(deck)) == [
+    assert deck_sections(deck_source.parse(deck)) == [
         Section("One", "0:00", "1:30", ("A", "B")), Section("Two", "1:30", "3:30", ("C",))]
     assert page_sections(page)[1] == Section("Two", "1:30", "3:00", ("C",))
-
-
-def test_the_deck_includes_the_shared_tables_and_every_include_resolves() -> None:
-    source = slides.SOURCE.read_text(encoding="utf-8")
-    included = {m["path"].partition("#")[0] for m in slides.INCLUDE_RE.finditer(source)}
-    for name in ("free-threading", "subinterpreters", "multiprocessing", "comparison"):
-        assert f"docs/includes/pros-cons/{name}.md" in included
-    assert "docs/includes/decision-guide.md" in included  # the one guide, as on the site
-    expanded = slides.expand_includes(source)
-    assert not slides.INCLUDE_RE.search(expanded)
 
 
 def test_include_expands_a_file_table_rows_and_a_python_definition(tmp_path: Path) -> None:
@@ -304,6 +277,13 @@ def test_every_chart_on_the_slides_is_one_invoke_charts_draws() -> None:
 
 def test_the_deck_is_built_where_the_site_serves_it() -> None:
     assert slides.OUTPUT_HTML == REPO / "docs" / "slides" / "index.html"
+    assert slides.OUTPUT_PDF.parent == slides.OUTPUT_HTML.parent  # published beside it
+
+
+def test_the_deck_shows_the_charts_drawn_for_it() -> None:
+    from inparallel.publish import charts
+
+    assert slides.CHARTS_DIR == REPO / charts.DECK_DIR
 
 
 # --- the built deck in Chromium --------------------------------------------------------------
@@ -312,7 +292,7 @@ def test_the_deck_is_built_where_the_site_serves_it() -> None:
 @pytest.fixture(scope="module")
 def charts_ready() -> Path:
     """The site's charts, drawn by `invoke charts` when a fresh clone has none yet."""
-    needed = slides.expand_includes(slides.SOURCE.read_text(encoding="utf-8"))
+    needed = slides.SOURCE.read_text(encoding="utf-8")
     if slides.missing_charts(needed, slides.CHARTS_DIR):
         done = invoke("charts", timeout=600)
         missing = slides.missing_charts(needed, slides.CHARTS_DIR)
@@ -372,7 +352,9 @@ def test_deck_loads_cleanly_with_every_slide_and_its_notes(deck: Browsed) -> Non
     notes = deck.page.evaluate("""() => [...document.querySelectorAll('.bespoke-marp-note')]
         .map(note => [Number(note.dataset.index), note.textContent])""")
     assert [index for index, _ in notes] == list(range(expected))
-    assert all(slides.TIMING_RE.search(text) for _, text in notes)
+    assert all(deck_source.TIMING_RE.search(text) for _, text in notes)
+    # The presenter view shows the running time, and each note's paragraphs as one line.
+    assert all(text.startswith("Running time ") for _, text in notes)
     assert deck.problems == []
 
 
@@ -392,8 +374,7 @@ def test_arrow_keys_move_between_slides(deck: Browsed, deck_url: str) -> None:
 def test_every_image_on_every_slide_loads(deck: Browsed) -> None:
     images = deck.page.evaluate("""() => [...document.querySelectorAll('section img')]
         .map(img => ({chart: img.dataset.chart, ok: img.complete && img.naturalWidth > 0}))""")
-    expected = [name for slide in deck_slides() for name in
-                slides.chart_names(slides.expand_includes(slide.markdown))]
+    expected = [name for slide in deck_slides() for name in slides.chart_names(slide.body)]
     assert [image["chart"] for image in images] == expected
     assert [image["chart"] for image in images if not image["ok"]] == []
 

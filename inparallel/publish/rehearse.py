@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shlex
 import subprocess
 import sys
@@ -29,29 +28,13 @@ from inparallel.console import console
 from inparallel.errors import UserError
 from inparallel.measure import suite
 from inparallel.paths import REPO
+from inparallel.publish.deck import Slide, clock, parse, total_seconds
+from inparallel.publish.slides import CHARTS_DIR, chart_path
 from inparallel.records import load
 
-CHARTS = Path("docs/assets/charts")
 MANIFEST = Path("docs/generated/charts.json")
 # A stage run is sized to leave this much of its slot for talking over it.
 MARGIN_S = 15
-
-_TIMING = re.compile(r"\[(\d+):([0-5]\d)\]")
-_LIVE = re.compile(r"^\s*Live:\s*`([^`]+)`", re.M)
-_CHART = re.compile(r"!\[[^\]]*\]\(chart:([\w.-]+)\)")
-_NOTES = re.compile(r"<!--(.*?)-->", re.S)
-_FENCE = re.compile(r"^\s*(```|~~~)")
-
-
-@dataclass(frozen=True)
-class Slide:
-    """One slide: its number (as the deck shows it), title, slot and live-demo parts."""
-
-    number: int
-    title: str
-    slot_s: int | None
-    command: str | None
-    charts: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -78,53 +61,6 @@ class SheetRow:
 
 
 Runner = Callable[[list[str]], Outcome]
-
-
-def split_slides(text: str) -> list[str]:
-    """The slides of a Marp deck: text between ``---`` lines outside code blocks.
-
-    A leading ``---`` block is the deck's front matter, not a slide.
-    """
-    parts: list[list[str]] = [[]]
-    fenced = False
-    for line in text.splitlines():
-        if _FENCE.match(line):
-            fenced = not fenced
-        if line.strip() == "---" and not fenced:
-            parts.append([])
-        else:
-            parts[-1].append(line)
-    slides = ["\n".join(part) for part in parts]
-    if text.lstrip().startswith("---") and len(slides) >= 2 and not slides[0].strip():
-        slides = slides[2:]  # the empty text before the front matter, then the front matter
-    return [slide for slide in slides if slide.strip()]
-
-
-def _title(body: str) -> str:
-    for line in body.splitlines():
-        if line.startswith("#"):
-            return line.lstrip("#").strip().replace("`", "")
-    return "(untitled)"
-
-
-def parse_slide(number: int, text: str) -> Slide:
-    """Read one slide's title, timing, ``Live:`` command and fallback charts."""
-    notes = "\n".join(_NOTES.findall(text))
-    body = _NOTES.sub("", text)
-    timing = _TIMING.search(notes)
-    live = _LIVE.search(notes)
-    return Slide(
-        number=number,
-        title=_title(body),
-        slot_s=int(timing.group(1)) * 60 + int(timing.group(2)) if timing else None,
-        command=live.group(1).strip() if live else None,
-        charts=tuple(_CHART.findall(body)),
-    )
-
-
-def parse_deck(text: str) -> list[Slide]:
-    """Every slide of the deck, numbered from 1 as the presenter view numbers them."""
-    return [parse_slide(n, body) for n, body in enumerate(split_slides(text), start=1)]
 
 
 def stage_options(command: str) -> suite.DemoOptions:
@@ -158,7 +94,7 @@ def chart_problems(stem: str, root: Path) -> list[str]:
     It must exist, be listed in the chart manifest, and every data file it was drawn from
     must still be in the repository with the same SHA-256.
     """
-    light = root / CHARTS / f"{stem}-light.svg"
+    light = chart_path(stem, root / CHARTS_DIR.relative_to(REPO))
     if not light.exists():
         return [f"chart {stem}: {light.relative_to(root)} is missing (run: invoke charts)"]
     manifest = root / MANIFEST
@@ -214,7 +150,7 @@ def rehearse(slides: list[Slide], root: Path = REPO, runner: Runner = run_comman
         if slide.command is None:
             continue
         problems: list[str] = []
-        if slide.slot_s is None:
+        if slide.seconds is None:
             problems.append("no [m:ss] timing in the notes")
         if not slide.charts:
             problems.append("no fallback ![](chart:NAME) on the slide")
@@ -232,7 +168,7 @@ def rehearse(slides: list[Slide], root: Path = REPO, runner: Runner = run_comman
             continue
         console.rule(f"slide {slide.number}: {slide.command}")
         outcome = runner(shlex.split(slide.command))
-        status = _status(slide.slot_s, outcome)
+        status = _status(slide.seconds, outcome)
         if outcome.error:
             problems.append(f"`{slide.command}` {outcome.error}")
         elif status == "OVERRUN":
@@ -244,35 +180,41 @@ def rehearse(slides: list[Slide], root: Path = REPO, runner: Runner = run_comman
     return sheet
 
 
-def clock(seconds: float | None) -> str:
-    """``1:45``; an em dash for no time."""
-    if seconds is None:
-        return "—"
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes}:{secs:02d}"
-
-
 def sheet_lines(sheet: list[SheetRow], slides: list[Slide]) -> list[str]:
     """The run sheet as lines of at most 80 columns (problem lines may run longer)."""
     lines = [f"{'#':>2}  {'slide':<20}  {'slot':>5}  {'time':>5}  {'status':<7}  command"]
     for row in sheet:
-        title = row.slide.title if len(row.slide.title) <= 20 else row.slide.title[:19] + "…"
-        lines.append(f"{row.slide.number:>2}  {title:<20}  {clock(row.slide.slot_s):>5}  "
+        shown = row.slide.title.replace("`", "")
+        title = shown if len(shown) <= 20 else shown[:19] + "…"
+        lines.append(f"{row.slide.number:>2}  {title:<20}  {clock(row.slide.seconds):>5}  "
                      f"{clock(row.duration_s):>5}  {row.status:<7}  {row.slide.command}")
-    total = sum(s.slot_s or 0 for s in slides)
+    total = total_seconds(slides)
     lines.append(f"{len(sheet)} live demos; the notes' timings add up to {clock(total)}")
     for row in sheet:
         lines += [f"slide {row.slide.number}: {problem}" for problem in row.problems]
     return lines
 
 
+def stale_charts(deck: list[Slide], root: Path = REPO) -> list[str]:
+    """The fallback charts of the live-demo slides that are missing or older than data/."""
+    stems = dict.fromkeys(stem for slide in deck if slide.command for stem in slide.charts)
+    return [stem for stem in stems if chart_problems(stem, root)]
+
+
 def main(deck: Path, dry_run: bool = False, runner: Runner = run_command,
-         root: Path = REPO) -> list[SheetRow]:
-    """Rehearse ``deck``: print the run sheet; raise a one-line UserError if a slide failed."""
+         root: Path = REPO, draw_charts: Callable[[], None] | None = None) -> list[SheetRow]:
+    """Rehearse ``deck``: print the run sheet; raise a one-line UserError if a slide failed.
+
+    ``draw_charts`` (the task passes ``invoke charts``) is called first when a fallback chart
+    is missing or was drawn from other data, as on a fresh clone; the checks then run on
+    what it drew.
+    """
     path = deck if deck.is_absolute() else root / deck
     if not path.exists():
         raise UserError(f"no deck at {deck}; pass --deck PATH (default: slides/talk.md)", code=2)
-    slides = parse_deck(path.read_text(encoding="utf-8"))
+    slides = parse(path.read_text(encoding="utf-8"))
+    if draw_charts is not None and stale_charts(slides, root):
+        draw_charts()
     sheet = rehearse(slides, root, runner, dry_run)
     if not sheet:
         raise UserError(f"{deck} has no live-demo slide (a notes line `Live: `invoke demo NAME "

@@ -1,16 +1,19 @@
 """The talk's slide deck: expand the shared includes, inline the charts, run Marp.
 
-The deck's source is ``slides/talk.md`` (Marp Markdown). Nothing in it is written twice:
+The deck's source is ``slides/talk.md`` (Marp Markdown, read by ``deck``). Nothing in it is
+written twice:
 
-* ``<!-- include: docs/includes/pros-cons/multiprocessing.md -->`` on a line of its own is
-  replaced by that file, the same pros/cons table the site shows;
-* ``![alt text](chart:nogil-scaling)`` becomes the light variant of the site's chart
-  ``docs/assets/charts/nogil-scaling-light.svg``, inlined as a ``data:`` URI so that the
-  built deck is one HTML file that needs no network and no other file.
+* ``<!-- include: docs/includes/decision-guide.md -->`` on a line of its own is replaced by
+  that file, the same guide the site shows; ``...finding-NAME.md short`` by the finding's
+  one-number sentence (``deck_findings``), whose full sentence goes into the slide's notes;
+* ``![alt text](chart:nogil-scaling)`` becomes the deck's version of the site's chart
+  ``docs/assets/charts/deck/nogil-scaling-light.svg``, inlined as a ``data:`` URI so that the
+  built deck is one HTML file that needs no network and no other file;
+* each slide's notes become one comment of paragraphs that starts with the running time.
 
 ``build()`` writes the expanded Markdown to ``build/slides/`` and runs the pinned Marp CLI
 (``node_modules/.bin/marp``, installed by ``npm ci``) with ``.marprc.yml`` to make
-``docs/slides/index.html``, or a PDF through Debian's Chromium.
+``docs/slides/index.html``, or its PDF beside it through Debian's Chromium.
 """
 
 from __future__ import annotations
@@ -21,104 +24,29 @@ import html
 import os
 import re
 import subprocess
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from inparallel.build import prerequisites
 from inparallel.console import stage
 from inparallel.errors import UserError
 from inparallel.paths import REPO
+from inparallel.publish import claims, deck, deck_findings
 
 SOURCE = REPO / "slides" / "talk.md"
 CONFIG = REPO / ".marprc.yml"
-CHARTS_DIR = REPO / "docs" / "assets" / "charts"
+# The deck's own look of each chart (``charts.DECK_DIR``: larger type, direct labels).
+CHARTS_DIR = REPO / "docs" / "assets" / "charts" / "deck"
 # The site serves this folder as-is; the site engineer links it from the navigation.
 OUTPUT_HTML = REPO / "docs" / "slides" / "index.html"
 BUILD_DIR = REPO / "build" / "slides"
-OUTPUT_PDF = BUILD_DIR / "python-in-parallel.pdf"
+# The PDF is published beside the HTML deck (``invoke docs``); the site links both.
+OUTPUT_PDF = OUTPUT_HTML.parent / "python-in-parallel.pdf"
 MARP = REPO / "node_modules" / ".bin" / "marp"
 CHROMIUM = Path("/usr/bin/chromium")
 
 # Slides are projected on light backgrounds; the dark chart variants are for the site only.
 CHART_THEME = "light"
-
-INCLUDE_RE = re.compile(
-    r"^[ \t]*<!--\s*include:\s*(?P<path>\S+)(?:\s+rows=(?P<first>\d+)-(?P<last>\d*))?\s*-->[ \t]*$",
-    re.MULTILINE,
-)
-CHART_RE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(chart:(?P<name>[A-Za-z0-9_.-]+)\)")
-COMMENT_RE = re.compile(r"<!--(?P<body>.*?)-->", re.DOTALL)
-TIMING_RE = re.compile(r"\[(?P<minutes>\d+):(?P<seconds>[0-5]\d)\]")
-FENCE_RE = re.compile(r"^[ \t]*(```|~~~)")
-# Marp reads comments like ``<!-- _class: lead -->`` as directives, not as speaker notes.
-DIRECTIVE_RE = re.compile(
-    r"^\s*_?(theme|paginate|class|header|footer|size|style|headingDivider|lang|marp|math|title|"
-    r"author|description|keywords|url|image|transition|color|backgroundColor|backgroundImage|"
-    r"backgroundPosition|backgroundRepeat|backgroundSize)\s*:"
-)
-
-
-@dataclass(frozen=True)
-class Slide:
-    """One slide of the source: its Markdown, its speaker notes and the time they allot it."""
-
-    number: int
-    markdown: str
-    notes: list[str]
-
-    @property
-    def seconds(self) -> int | None:
-        """The ``[m:ss]`` timing in the notes, or None when the notes give none (or several)."""
-        found = [m for note in self.notes for m in TIMING_RE.finditer(note)]
-        if len(found) != 1:
-            return None
-        return int(found[0]["minutes"]) * 60 + int(found[0]["seconds"])
-
-    @property
-    def title(self) -> str:
-        """The first heading, to name a slide in an error message."""
-        for line in self.markdown.splitlines():
-            if line.lstrip().startswith("#"):
-                return line.lstrip("# ").strip()
-        return f"slide {self.number}"
-
-
-def strip_front_matter(markdown: str) -> str:
-    """The deck without its leading YAML block (``marp: true``, theme, ...)."""
-    if markdown.startswith("---\n"):
-        end = markdown.find("\n---\n", 4)
-        if end != -1:
-            return markdown[end + len("\n---\n"):]
-    return markdown
-
-
-def split_slides(markdown: str) -> list[Slide]:
-    """Cut a Marp deck into slides at ``---`` lines, as Marp does (fenced code excepted)."""
-    chunks: list[list[str]] = [[]]
-    in_fence = False
-    for line in strip_front_matter(markdown).splitlines():
-        if FENCE_RE.match(line):
-            in_fence = not in_fence
-        if not in_fence and line.strip() == "---":
-            chunks.append([])
-        else:
-            chunks[-1].append(line)
-    slides = []
-    for chunk in chunks:
-        text = "\n".join(chunk)
-        notes = [
-            m["body"].strip()
-            for m in COMMENT_RE.finditer(text)
-            if not DIRECTIVE_RE.match(m["body"]) and not INCLUDE_RE.match(m[0])
-        ]
-        slides.append(Slide(len(slides) + 1, text, notes))
-    return slides
-
-
-def format_duration(seconds: int) -> str:
-    """``1800`` as ``30:00``, the way the notes write timings."""
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def _generate(root: Path) -> None:
@@ -128,13 +56,25 @@ def _generate(root: Path) -> None:
     mkdocs_hook.generate(root / "data", root / "docs", root / "demos")
 
 
-def expand_includes(markdown: str, root: Path = REPO) -> str:
+def short_findings(markdown: str) -> list[str]:
+    """The findings a deck includes in short (``<!-- include: ...finding-NAME.md short -->``)."""
+    return [m["path"].removeprefix("docs/generated/finding-").removesuffix(".md")
+            for m in deck.INCLUDE_RE.finditer(markdown) if m["form"]]
+
+
+def expand_includes(markdown: str, root: Path = REPO,
+                    findings: Mapping[str, deck_findings.Forms] | None = None,
+                    notes: list[str] | None = None) -> str:
     """Replace each ``<!-- include: PATH -->`` line with the file at ``root/PATH``.
 
     ``PATH#name`` on a ``.py`` file includes only the top-level function or class ``name``,
     as a Python code block: a demo's own code on a slide, never a copy that drifts.
     ``PATH rows=1-5`` (or ``rows=6-``, to the end) keeps the header and those body rows of a
     Markdown table, so that a long shared table can span two slides.
+    ``docs/generated/finding-NAME.md short`` is the finding's one-number sentence
+    (``deck_findings``, from ``findings`` or computed from ``root/data``); its full sentence
+    is appended to ``notes``. ``docs/generated/cited-KEY.md`` is the cited figure, labelled
+    as cited with what it measures.
     A missing file, name or row is an error, never an empty gap on a slide.
     """
 
@@ -143,6 +83,10 @@ def expand_includes(markdown: str, root: Path = REPO) -> str:
         path = (root / relative).resolve()
         if not path.is_relative_to(root.resolve()):
             raise UserError(f"slides include {relative} from outside the repository")
+        if match["form"]:
+            return _short(relative, root, findings, notes)
+        if relative.startswith("docs/generated/cited-"):
+            return _cited(relative.removeprefix("docs/generated/cited-").removesuffix(".md"))
         if not path.is_file() and relative.startswith("docs/generated/"):
             _generate(root)  # a fresh clone: findings and cited figures come from data/
         if not path.is_file():
@@ -158,7 +102,59 @@ def expand_includes(markdown: str, root: Path = REPO) -> str:
             return table_rows(text, int(match["first"]), last, relative)
         return text.strip("\n")
 
-    return INCLUDE_RE.sub(include, markdown)
+    return deck.INCLUDE_RE.sub(include, markdown)
+
+
+def _short(relative: str, root: Path, findings: Mapping[str, deck_findings.Forms] | None,
+           notes: list[str] | None) -> str:
+    name = relative.removeprefix("docs/generated/finding-").removesuffix(".md")
+    if not relative.startswith("docs/generated/finding-") or not relative.endswith(".md"):
+        raise UserError(f"slides include {relative} short, but only a finding "
+                        "(docs/generated/finding-NAME.md) has a short form")
+    forms = findings if findings is not None and name in findings \
+        else deck_findings.forms([name], root / "data")
+    if notes is not None:
+        notes.append(forms[name].full)
+    return forms[name].short
+
+
+def _cited(key: str) -> str:
+    """A cited figure on a slide: labelled as cited, with what it measures and its source."""
+    entries = claims.cited()
+    if key not in entries:
+        raise UserError(f"slides include cited figure {key}, which "
+                        "inparallel/analysis/cited.toml does not have")
+    entry = entries[key]
+    return (f"*Cited, {entry['quantity']}:* {entry['figure']} "
+            f"([{entry['source']}]({entry['link']}))")
+
+
+def presenter_notes(slide: deck.Slide, start: int, end: int, total: int,
+                    findings: list[str]) -> str:
+    """The slide's notes as the presenter view shows them: the running time first, then each
+    note as paragraphs (the source's line breaks joined), then the full sentences of the
+    findings the slide shows in short."""
+    parts = [f"Running time {deck.clock(start)} \N{RIGHTWARDS ARROW} {deck.clock(end)} "
+             f"of {deck.clock(total)}"]
+    parts += [paragraph for note in slide.notes for paragraph in deck.paragraphs(note)]
+    parts += [f"Finding: {text}" for text in findings]
+    body = "\n\n".join(part.replace("-->", "\N{RIGHTWARDS ARROW}") for part in parts)
+    return f"<!--\n{body}\n-->"
+
+
+def expand(markdown: str, root: Path = REPO) -> str:
+    """The deck as Marp reads it: includes expanded, and each slide's notes rewritten as one
+    comment of paragraphs that starts with the running time (charts are still references)."""
+    slides = deck.parse(markdown)
+    names = short_findings(markdown)
+    found = deck_findings.forms(names, root / "data") if names else {}
+    total = deck.total_seconds(slides)
+    out = []
+    for slide, (start, end) in zip(slides, deck.running_time(slides), strict=True):
+        full: list[str] = []
+        body = expand_includes(slide.body, root, found, full).strip("\n")
+        out.append(f"{body}\n\n{presenter_notes(slide, start, end, total, full)}")
+    return deck.front_matter(markdown) + "\n\n---\n\n".join(out) + "\n"
 
 
 ADMONITION_RE = re.compile(r'^!!! \w+ "(?P<title>[^"]*)"\n\n(?P<body>(?:    .*\n?|\n)*)',
@@ -231,7 +227,7 @@ def python_definition(source: str, name: str, where: str = "<source>") -> str:
 
 def chart_names(markdown: str) -> list[str]:
     """The charts a deck refers to with ``chart:NAME``, in order, once each."""
-    return list(dict.fromkeys(m["name"] for m in CHART_RE.finditer(markdown)))
+    return list(dict.fromkeys(m["name"] for m in deck.CHART_RE.finditer(markdown)))
 
 
 def chart_path(name: str, charts_dir: Path = CHARTS_DIR) -> Path:
@@ -261,7 +257,7 @@ def inline_charts(markdown: str, charts_dir: Path = CHARTS_DIR) -> str:
         alt = html.escape(match["alt"] or chart_alt(match["name"]), quote=True)
         return f'<img class="chart" alt="{alt}" data-chart="{match["name"]}" src="{uri}">'
 
-    return CHART_RE.sub(image, markdown)
+    return deck.CHART_RE.sub(image, markdown)
 
 
 def chart_alt(name: str) -> str:
@@ -316,7 +312,7 @@ def build(pdf: bool = False, output: Path | None = None, *,
     ``invoke charts``) before the build gives up on them. The expanded Markdown goes to
     ``workdir``, never beside the output: MkDocs would publish a ``.md`` under ``docs/``.
     """
-    text = expand_includes(source.read_text(encoding="utf-8"))
+    text = expand(source.read_text(encoding="utf-8"))
     missing = missing_charts(text, charts_dir)
     if missing and draw_charts is not None:
         draw_charts(missing)
