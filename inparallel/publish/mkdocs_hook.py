@@ -217,8 +217,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config["nav"].append({"Slides": "slides/index.html"})
     if (docs_dir / "slides" / "python-in-parallel.pdf").exists() and config["nav"] is not None:
         config["nav"].append({"Slides (PDF)": "slides/python-in-parallel.pdf"})
-    if (docs_dir / "slides" / "python-in-parallel.pdf").exists() and config["nav"] is not None:
-        config["nav"].append({"Slides (PDF)": "slides/python-in-parallel.pdf"})
     if not (docs_dir / GENERATED).is_dir():
         log.info("docs/%s is missing: drawing charts from data/ first", GENERATED)
         generate(project / "data", docs_dir, project / "demos")  # marks contradicted claims
