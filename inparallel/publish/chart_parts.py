@@ -177,14 +177,19 @@ def spread_end_labels(ax: Axes, labels: list[tuple[dict[float, Estimate], str, s
     """Direct labels at the ends of several lines, nudged apart so that none overlap."""
     if not labels:
         return
-    ax.figure.canvas.draw()  # the axes' limits are final only once drawn
+    # Room for the labels inside the figure: beside it they would widen the saved figure, and
+    # a wider figure is shorter on its slide (about 0.62 em per character, bold).
+    fig = ax.figure
+    needed = (max(len(text) for _, text, _ in labels) * 0.62 * text_size() + 14) / 72
+    fig.subplots_adjust(right=max(0.5, 0.98 - needed / fig.get_figwidth()))
+    fig.canvas.draw()  # the axes' limits are final only once drawn
     low, high = ax.get_ylim()
     to_axes = ((lambda v: (math.log(v) - math.log(low)) / (math.log(high) - math.log(low)))
                if log else (lambda v: (v - low) / (high - low)))
     placed: list[tuple[float, int]] = sorted(
         (to_axes(curve[max(curve)].value), i) for i, (curve, _, _) in enumerate(labels))
     height = ax.get_window_extent().height or 1.0
-    gap = 1.25 * text_size() * ax.figure.dpi / 72 / height
+    gap = 1.25 * text_size() * fig.dpi / 72 / height
     ys = [y for y, _ in placed]
     for k in range(1, len(ys)):
         ys[k] = max(ys[k], ys[k - 1] + gap)
