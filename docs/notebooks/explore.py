@@ -26,7 +26,7 @@ from IPython.display import Image, Markdown, display
 
 from inparallel.analysis import metrics
 from inparallel.analysis.results import machine_results
-from inparallel.publish import chart_style
+from inparallel.publish import chart_style, palette
 from inparallel.publish.escape import code, text
 from inparallel.records.load import load_demo
 
@@ -127,10 +127,14 @@ for demo, per_machine in results.items():
                 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.2))
                 for label, curve in curves.items():
                     xs, values = list(curve), list(curve.values())
+                    # The site's colour for each strategy; a free-threaded build's line dashed.
+                    variant, strategy = label.split(" ", 1)
+                    look = {"color": palette.colour(strategy, variant),
+                            "linestyle": "--" if metrics.is_free_threaded(variant) else "-"}
                     left.errorbar(xs, [v.value for v in values], capsize=3, marker="o",
                                   label=label, yerr=[[v.value - v.low for v in values],
-                                                     [v.high - v.value for v in values]])
-                    right.plot(xs, [v.value / n for n, v in curve.items()], marker="o")
+                                                     [v.high - v.value for v in values]], **look)
+                    right.plot(xs, [v.value / n for n, v in curve.items()], marker="o", **look)
                 left.set(title=f"{demo} / {workload} ({result.machine.label})",
                          xlabel="workers", ylabel="speedup")
                 right.set(title="parallel efficiency", xlabel="workers",
