@@ -25,6 +25,7 @@ from inparallel.analysis.results import machine_results
 from inparallel.build import ftscaling_tree
 from inparallel.build.catalog import Variant
 from inparallel.errors import UserError
+from inparallel.publish import chart_style, ftscaling_chart
 from inparallel.records import store
 
 # A stand-in with the interface the demo uses (written here: upstream's script is never copied
@@ -59,9 +60,14 @@ def bench_parallel(func):
         func()
     return 1
 
+def determine_num_threads_and_affinity():
+    return [None]
+
 def initialize_threads(opts):
-    print(f"Running benchmarks with {opts.threads} threads")
-    threads.extend([None] * opts.threads)
+    cpus = determine_num_threads_and_affinity() if opts.threads == -1 else [None] * opts.threads
+    print(f"Running benchmarks with {len(cpus)} threads")
+    threads.extend(cpus)
+    assert all(cpu is not None for cpu in cpus)  # the demo pins every thread
 '''
 
 
@@ -143,7 +149,7 @@ def demo_rows(trees: Path, *args: str) -> tuple[list[dict], dict]:
 def test_the_demo_runs_the_oldest_script_there_is_and_its_rows_are_schema_valid(
         tmp_path: Path) -> None:
     """This interpreter's release has no tree here: it runs the oldest one's script (3.13's
-    case), loaded as a program sees itself; each case at 1 and 2 threads, paired."""
+    case), loaded as a program sees itself; each case at 1 and 2 threads."""
     for version in ("9.8.1", "9.9.1"):
         (tmp_path / version).mkdir()
         (tmp_path / version / "ftscalingbench.py").write_text(STAND_IN)
@@ -152,8 +158,7 @@ def test_the_demo_runs_the_oldest_script_there_is_and_its_rows_are_schema_valid(
     assert [(r["workload"], r["workers"]) for r in rows] == [
         ("loop", 1), ("loop", 2), ("seen_as_a_program", 1), ("seen_as_a_program", 2)]
     assert {r["params"]["script"] for r in rows} == {"9.8.1"}
-    assert all(r["paired_with"] == {"workers": 1} and r["paired_ratios"]
-               for r in rows if r["workers"] == 2)
+    assert all(r["values"] and r["error"] is None for r in rows)
     doc = record("ftscaling", runs=[run("3.14t", rows)])
     doc["runs"][0]["gil_enabled_at_end"] = interpreter["gil_enabled_at_end"]
     assert store.problems(doc) == []
@@ -191,13 +196,13 @@ def test_invoke_demo_runs_each_free_threaded_build_on_its_own_release_script(
 # --- findings and chart on synthetic rows ------------------------------------------------------
 
 def case_rows(name: str, ratios: list[float], script: str, version: str) -> list[dict]:
-    """One case at 1 and 2 threads; ``ratios`` are the pairs' one-thread over two-thread times
-    (a speedup of twice each)."""
+    """One case at 1 and 2 threads, as the demo times them (in turns, not paired): the
+    one-thread values are steady, the two-thread ones take 0.02 s over each of ``ratios``
+    (a speedup of twice the ratio of the medians)."""
     params = {"work_per_thread": 100, "script": script, "version": version}
     one = [0.02] * len(ratios)
     return [row(name, "threads", 1, one, params=params),
-            row(name, "threads", 2, [0.02 / r for r in ratios], params=params,
-                paired_with={"workers": 1}, paired_ratios=ratios)]
+            row(name, "threads", 2, [0.02 / r for r in ratios], params=params)]
 
 
 STEADY = [0.95] * 12  # 1.9x, precise
@@ -265,3 +270,17 @@ def test_the_findings_are_registered_and_render(tmp_path: Path) -> None:
         finding = findings.finding(name)
         sentence = finding.sentence(finding.check(result))
         assert "{" not in sentence and "3.15t" in sentence
+
+
+def test_the_chart_draws_every_case_and_marks_the_imprecise(tmp_path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    result = result_of(tmp_path, {"3.14t": {"gen": FLAT, "calls": STEADY},
+                                  "3.15t": {"gen": STEADY, "odd": SCATTERED}})
+    with chart_style.themed("light"):
+        fig, ax = plt.subplots()
+        title = ftscaling_chart.draw(ax, result, "light")
+    assert title is not None and "3.14t 1 of 2" in title and "3.15t (3.15.0rc2) 1 of 2" in title
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["gen", "odd", "calls"]
+    assert sum(1 for p in ax.patches if p.get_hatch() == ftscaling_chart.UNSURE_HATCH) == 1
+    plt.close(fig)

@@ -1,9 +1,10 @@
 """CPython's own scaling benchmark (the ftscaling demo): what each case's speedup says, per build.
 
 Each case of ``Tools/ftscalingbench`` runs on one thread and on N threads that each do the same
-work (demos/ftscaling.py), so its speedup is N times the one-thread time over the N-thread time,
-from pairs timed back to back (``metrics.thread_speedups``). A case is put in a class only by
-its whole interval, and only when its points meet the precision rule (``stats.PRECISION``):
+work (demos/ftscaling.py), so its speedup is N times the one-thread time over the N-thread time
+(``metrics.thread_speedups``, with the range the two intervals allow). A case is put in a class
+only by its whole interval, and only when its points meet the precision rule
+(``stats.PRECISION``):
 
 - *scaled*: the interval lies at or above half the ideal extra (1.5x on two threads);
 - *flat*: the interval lies below ``findings.FLAT`` (no speed-up, noise and switching included);
@@ -117,13 +118,11 @@ def summary(result: m.ResultLike, variant: str) -> str:
     """One build's cases by class, as the finding writes them."""
     found = cases(result, variant)
     groups = by_class(found)
-    threads = max(c.threads for c in found.values())
     return (f"{label(result, variant)}, {len(groups['scaled'])} of {len(found)} scaled "
             f"({_names(groups['scaled'])}), {len(groups['flat'])} stayed below "
             f"{fmt.times(flat_ceiling())} ({_valued(groups['flat'])}), "
             f"{len(groups['between'])} in between ({_valued(groups['between'])}), "
-            f"{len(groups['unsure'])} short of evidence ({_names(groups['unsure'])}) at "
-            f"{threads} threads")
+            f"{len(groups['unsure'])} short of evidence ({_names(groups['unsure'])})")
 
 
 def which_scale(result: m.ResultLike) -> Verdict:

@@ -31,7 +31,7 @@ from inparallel.analysis.results import evidence_path, machine_results
 from inparallel.errors import UserError
 from inparallel.publish import chart_style as style
 from inparallel.publish import charts_costs as costs
-from inparallel.publish import charts_deck
+from inparallel.publish import charts_deck, ftscaling_chart
 from inparallel.publish import charts_scaling as scaling
 from inparallel.publish import charts_service as service
 from inparallel.publish.chart_parts import Drawer
@@ -104,6 +104,8 @@ CHARTS: tuple[Chart, ...] = (
           "request, per server model", service.draw_service_throughput),
     Chart("service-p99", "service", "p99 latency against connections, per server model",
           service.draw_service_p99),
+    Chart("ftscaling", "ftscaling", "Speedup on N threads per case of CPython's "
+          "Tools/ftscalingbench, per free-threaded build", ftscaling_chart.draw),
 )
 
 
