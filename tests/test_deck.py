@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from conftest import REPO
@@ -266,3 +267,31 @@ def test_rehearse_on_a_fresh_clone_draws_the_missing_charts_first(tmp_path: Path
 def test_only_a_finding_has_a_short_form() -> None:
     with pytest.raises(UserError, match="only a finding"):
         slides.expand_includes("<!-- include: docs/includes/decision-guide.md short -->")
+
+
+# --- the PDF, published with the site -------------------------------------------------------
+
+
+def test_the_site_links_the_deck_and_its_pdf_once_built(tmp_path: Path) -> None:
+    from inparallel.publish import mkdocs_hook
+
+    docs = tmp_path / "docs"
+    (docs / "generated").mkdir(parents=True)
+    (tmp_path / "demos").symlink_to(REPO / "demos")
+
+    class Config(dict):
+        """What the hook reads of MkDocs' configuration: items, and no plugins."""
+
+        plugins = MappingProxyType({})
+
+    def nav() -> list[dict[str, str]]:
+        config = Config(docs_dir=str(docs), config_file_path=str(tmp_path / "mkdocs.yml"), nav=[])
+        return mkdocs_hook.on_config(config)["nav"]
+
+    assert nav() == []  # a bare `mkdocs build`: no deck, no link to it
+    (docs / "slides").mkdir()
+    (docs / "slides/index.html").write_text("<html></html>")
+    (docs / "slides/python-in-parallel.pdf").write_bytes(b"%PDF-1.4")
+    assert nav() == [{"Slides": "slides/index.html"},
+                     {"Slides (PDF)": "slides/python-in-parallel.pdf"}]
+    assert slides.OUTPUT_PDF.relative_to(REPO) == Path("docs/slides/python-in-parallel.pdf")
