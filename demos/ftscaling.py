@@ -7,9 +7,9 @@ A release without it (3.13: it came in 3.14, gh-125986) runs the oldest release'
 there is; every row says which release's script it ran.
 
 Each case runs on a pool of one thread and on a pool of N threads that each run it once (the
-script's own initialize_threads and bench_parallel, every thread pinned to a CPU), timed pair
-in turns: work per thread is fixed, so N times the one-thread time over the N-thread time is
-the speedup, as the script computes it.
+script's own initialize_threads and bench_parallel, every thread pinned to a CPU), the two
+timed in turns: work per thread is fixed, so N times the one-thread time over the N-thread time
+is the speedup, as the script computes it.
 
     INPARALLEL_FTSCALINGBENCH=~/.cache/python-in-parallel/ftscalingbench \\
         python3.14t demos/ftscaling.py --workers 1,2
@@ -67,7 +67,7 @@ def pool(bench, threads):
     to a CPU of its own as its default does; return a function running one case on all of
     them. Its default takes one CPU per physical core from lscpu; here the usable CPUs in
     turn, so that N is every core whatever the machine (a thread left unpinned could share a
-    CPU with its partner for a while, which split the pairs' ratios in two here)."""
+    CPU with its partner for a while: its values jumped between two levels here)."""
     usable = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [None]
     bench.determine_num_threads_and_affinity = lambda: [
         usable[i % len(usable)] for i in range(threads)]
