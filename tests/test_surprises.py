@@ -9,10 +9,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from conftest import REPO
 from demo_checks import check_stored, record_fixture, run_of, variants
 
 from inparallel.analysis import findings
 from inparallel.analysis import surprises_free_threaded as ft
+from inparallel.analysis.results import machine_results
 from inparallel.build import catalog
 
 
@@ -46,7 +48,7 @@ def test_the_pool_finding_holds_where_the_source_says_the_constant_counts():
     verdict = ft.pool_constant(result)
     assert verdict.status == "holds", verdict.condition
     assert verdict.numbers["counted"] == "3.14t" and verdict.numbers["borrowed"] == "3.15t"
-    assert verdict.numbers["counted_compiled"].startswith("3.14t 0.50")
+    assert verdict.numbers["counted_compiled"].startswith("3.14t: 0.50")
     assert "{" not in findings.finding("surprise-pool-constant").sentence(verdict)
 
 
@@ -64,35 +66,46 @@ def test_the_pool_finding_needs_a_free_threaded_build():
     assert ft.pool_constant(Result(points=_pool("3.14", 0.9, 0.9))).status == "no-data"
 
 
-def _calls(variant, per_call, one_entry, worn=None):
+def _calls(variant, per_call, one_entry, worn):
     """Both ways of calling on a fresh interpreter, and per call after 100 more entries."""
-    points = [_point(variant, "enter", "per-call", 1, per_call, wear=0),
-              _point(variant, "enter", "one-entry", 1, one_entry, wear=0)]
-    if worn is not None:
-        points.append(_point(variant, "enter", "per-call", 1, worn, wear=100))
-    return points
+    return [_point(variant, "enter", "per-call", 1, per_call, wear=0),
+            _point(variant, "enter", "one-entry", 1, one_entry, wear=0),
+            _point(variant, "enter", "per-call", 1, worn, wear=100)]
 
 
-def test_the_calls_finding_holds_when_the_entry_is_the_cost():
+def test_the_calls_finding_holds_when_the_entry_is_the_cost_and_grows():
     result = Result(points=_calls("3.14", 1e-4, 2e-6, 1e-4) + _calls("3.14t", 1e-3, 3e-6, 2e-3))
     verdict = ft.subinterp_calls(result)
     assert verdict.status == "holds", verdict.condition
-    assert verdict.numbers["dearer"] == "3.14t 10.0\N{MULTIPLICATION SIGN}"
-    assert verdict.numbers["growth"] == "3.14 +0 %, 3.14t +100 %"
+    assert verdict.numbers["dearer"] == "3.14t: 10.0\N{MULTIPLICATION SIGN}"
+    assert verdict.numbers["free_growth"] == "3.14t: +100 %"
+    assert verdict.numbers["gil_growth"] == "3.14: +0 %"
     assert verdict.numbers["wear"] == "100"
     assert "{" not in findings.finding("surprise-subinterp-calls").sentence(verdict)
 
 
 @pytest.mark.parametrize("points", [
-    _calls("3.14", 1e-4, 2e-6) + _calls("3.14t", 1.5e-4, 3e-6),  # hardly dearer
-    _calls("3.14", 1e-4, 2e-6) + _calls("3.14t", 1e-3, 8e-4),  # inside one entry as dear
-], ids=["not-dearer", "not-the-entry"])
+    _calls("3.14", 1e-4, 2e-6, 1e-4) + _calls("3.14t", 1e-4, 3e-6, 2e-4),  # no dearer
+    _calls("3.14", 1e-4, 2e-6, 1e-4) + _calls("3.14t", 1e-3, 8e-4, 2e-3),  # one entry as dear
+    _calls("3.14", 1e-4, 2e-6, 1e-4) + _calls("3.14t", 1e-3, 3e-6, 1e-3),  # no growth
+], ids=["not-dearer", "not-the-entry", "no-growth"])
 def test_data_against_the_cause_contradict_the_calls_finding(points):
     assert ft.subinterp_calls(Result(points=points)).status == "fails"
 
 
 def test_the_calls_finding_needs_a_twin():
-    assert ft.subinterp_calls(Result(points=_calls("3.14t", 1e-3, 3e-6))).status == "no-data"
+    points = _calls("3.14t", 1e-3, 3e-6, 2e-3)
+    assert ft.subinterp_calls(Result(points=points)).status == "no-data"
+
+
+@pytest.mark.parametrize("demo,check", [("surprise_pool", ft.pool_constant),
+                                        ("surprise_subinterp_calls", ft.subinterp_calls)])
+def test_the_findings_hold_on_the_committed_data(demo, check):
+    results = machine_results(REPO / "data", demo)
+    assert results, f"no committed data of the {demo} demo"
+    for result in results:
+        verdict = check(result)
+        assert verdict.status == "holds", (result.machine.label, verdict.condition)
 
 
 pool_record = record_fixture("surprise_pool")

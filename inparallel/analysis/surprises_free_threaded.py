@@ -32,11 +32,11 @@ LOADED = ("compiled", "from-bytecode")
 
 def _listed(parts: Iterable[tuple[str, m.Estimate]],
             show: Callable[[float], str] = fmt.times) -> fmt.Ranged:
-    """``3.13t 0.52x, 3.14t 0.47x``, remembering every estimate's shortfall: a sentence that
+    """``3.13t: 0.52x, 3.14t: 0.47x``, remembering every estimate's shortfall: a sentence that
     lists them has "not enough evidence" when any one of them falls short."""
     parts = list(parts)
     shortfall = tuple(dict.fromkeys(s for _, e in parts for s in e.shortfall))
-    text = ", ".join(f"{label} {show(e.value)}" for label, e in parts) or "none"
+    text = ", ".join(f"{label}: {show(e.value)}" for label, e in parts) or "none"
     return fmt.Ranged(text, m.Estimate(0.0, 0.0, 0.0, shortfall))
 
 
@@ -63,8 +63,9 @@ def constant_mortal(result: m.ResultLike, variant: str, loaded: str) -> bool:
 
 def pool_constant(result: m.ResultLike) -> Verdict:
     """On the free-threaded builds whose LOAD_CONST counts references (before 3.15), the pool
-    ran the compiled copy, with its mortal constant, below sequential and the copy from bytecode
-    at half the ideal extra or more; on later ones both copies did."""
+    ran the compiled copy, with its mortal constant, clearly behind the copy from bytecode (the
+    two intervals apart), which reached half the ideal extra or more; on later builds both
+    copies did. How far behind depends on the machine (what one contended cache line costs)."""
     from inparallel.analysis.findings import Verdict
 
     tops: dict[str, dict[str, tuple[int, m.Estimate]]] = {}
@@ -92,13 +93,15 @@ def pool_constant(result: m.ResultLike) -> Verdict:
         "borrowed_bytecode": _listed(speeds(borrowed, "from-bytecode")),
     }
     ok = (bool(counted) and bool(borrowed)
-          and all(e.value < 1 and constant_mortal(result, v, "compiled")
-                  for v, e in speeds(counted, "compiled"))
+          and all(constant_mortal(result, v, "compiled")
+                  and tops[v]["compiled"][1].high < tops[v]["from-bytecode"][1].low
+                  for v in counted)
           and all(e.value >= floor for v, e in speeds(counted, "from-bytecode"))
           and all(e.value >= floor for how in LOADED for v, e in speeds(borrowed, how)))
     return Verdict.of(ok, numbers,
-                      f"before 3.15 ({numbers['counted']}): compiled < 1x with a mortal "
-                      f"constant ({numbers['counted_compiled']}) and from bytecode >= "
+                      f"before 3.15 ({numbers['counted']}): compiled, with a mortal constant, "
+                      f"below from bytecode, intervals apart ({numbers['counted_compiled']} "
+                      f"against {numbers['counted_bytecode']}), and from bytecode >= "
                       f"{fmt.times(floor)} ({numbers['counted_bytecode']}); from 3.15 "
                       f"({numbers['borrowed']}): both >= {fmt.times(floor)} "
                       f"({numbers['borrowed_compiled']}; {numbers['borrowed_bytecode']})")
@@ -124,14 +127,11 @@ def worn(result: m.ResultLike, variant: str) -> int | None:
     return max(found) if found else None
 
 
-#: A free-threaded build's entry counts as dearer than its GIL twin's from this ratio on.
-DEARER = 3.0
-
-
 def subinterp_calls(result: m.ResultLike) -> Verdict:
-    """A call that enters a sub-interpreter costs DEARER times its GIL twin's or more on every
-    free-threaded build measured, and on every build the same calls inside one entry cost less
-    than half as much each: the entry is the cost. What more entries did is read off the data."""
+    """On every free-threaded build measured, a call that enters a sub-interpreter costs more
+    than on its GIL twin (the whole intervals apart) and more again after many entries, while
+    on every build the same calls inside one entry cost less than half as much each: the entry
+    is the cost. The GIL builds' change with use is stated, not checked."""
     from inparallel.analysis.findings import Verdict
 
     per: dict[str, m.Estimate] = {}
@@ -149,27 +149,37 @@ def subinterp_calls(result: m.ResultLike) -> Verdict:
         return Verdict.no_data("needs the surprise_subinterp_calls demo (both ways of calling) "
                                "on a free-threaded build and its GIL twin")
     dearer = [(f, r) for g, f in twins if (r := m.ratio(per[f], per[g])) is not None]
-    growth, wear = [], set()
+    growth: dict[str, m.Estimate] = {}
+    wear = set()
     for v in per:
         w = worn(result, v)
         later = call_cost(result, v, "per-call", w) if w else None
         if w and later is not None and (g := m.ratio(later, per[v])) is not None:
-            growth.append((v, g))
+            growth[v] = g
             wear.add(w)
+    if len(growth) < len(per):
+        return Verdict.no_data("needs the per-call timings after more entries on every build")
+
+    def grown(variants: list[str]) -> fmt.Ranged:
+        return _listed([(v, growth[v]) for v in variants], lambda x: fmt.percent(x - 1))
+
     numbers = {
         "gil_calls": _listed([(g, per[g]) for g, _ in twins], fmt.seconds),
         "free_calls": _listed([(f, per[f]) for _, f in twins], fmt.seconds),
         "dearer": _listed(dearer),
         "one_free": _listed([(f, one[f]) for _, f in twins], fmt.seconds),
-        "wear": ", ".join(str(w) for w in sorted(wear)) or "no",
-        "growth": _listed(growth, lambda x: fmt.percent(x - 1)),
+        "wear": " and ".join(str(w) for w in sorted(wear)),
+        "free_growth": grown([f for _, f in twins]),
+        "gil_growth": grown([g for g, _ in twins]),
     }
-    ok = (len(dearer) == len(twins) and all(r.value >= DEARER for _, r in dearer)
-          and all(one[v].value < per[v].value / 2 for v in per))
+    ok = (len(dearer) == len(twins) and all(r.low > 1 for _, r in dearer)
+          and all(one[v].value < per[v].value / 2 for v in per)
+          and all(growth[f].low > 1 for _, f in twins))
     return Verdict.of(ok, numbers,
-                      f"free-threaded over GIL per call ({numbers['dearer']}) each >= "
-                      f"{fmt.times(DEARER)}; one entry < half of one entry per call on every "
-                      f"build ({numbers['one_free']} against {numbers['free_calls']})")
+                      f"free-threaded over GIL per call ({numbers['dearer']}) each above 1 "
+                      f"with its whole interval; one entry < half of one entry per call on "
+                      f"every build; after {numbers['wear']} entries the free-threaded builds "
+                      f"each higher, whole interval ({numbers['free_growth']})")
 
 
 def findings() -> tuple[Finding, ...]:
@@ -179,17 +189,19 @@ def findings() -> tuple[Finding, ...]:
     return (
         Finding(
             "surprise-pool-constant", "surprise_pool",
-            "A warm pool of {n} threads ran the same function against sequential. On {counted}, "
-            "the copy compiled from source, whose constant is not immortal, ran at "
-            "{counted_compiled}, and the copy loaded from bytecode at {counted_bytecode}. On "
-            "{borrowed}, the compiled copy ran at {borrowed_compiled} and the one from bytecode "
-            "at {borrowed_bytecode}.",
+            "A warm pool of {n} threads ran one function against the same tasks run one after "
+            "the other. On the builds whose LOAD_CONST counts references ({counted}), the copy "
+            "compiled from source, whose constant is not immortal, reached {counted_compiled} "
+            "sequential's throughput, and the same code loaded from bytecode {counted_bytecode}. "
+            "On {borrowed}, where LOAD_CONST borrows, the two copies reached {borrowed_compiled} "
+            "and {borrowed_bytecode}.",
             pool_constant),
         Finding(
             "surprise-subinterp-calls", "surprise_subinterp_calls",
-            "One entry into a sub-interpreter per tiny call cost {gil_calls} per call on the GIL "
+            "Entering a sub-interpreter once per tiny call took, per call, {gil_calls} on the GIL "
             "builds and {free_calls} on their free-threaded twins ({dearer} as much). The same "
-            "calls made inside one entry cost {one_free} each on the free-threaded builds. After "
-            "{wear} more entries, a call cost this much more or less than at first: {growth}.",
+            "calls made inside one entry took {one_free} each on the free-threaded builds. After "
+            "{wear} more entries, a call with its own entry took {free_growth} against the "
+            "fresh interpreter on the free-threaded builds, and {gil_growth} on the GIL builds.",
             subinterp_calls),
     )
