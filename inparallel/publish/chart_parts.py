@@ -91,7 +91,18 @@ def legend(ax: Axes, theme: style.Theme, handles: list[Any] | None = None) -> No
                               "edgecolor": style.ink(theme, "grid")}
     if handles is not None:
         kwargs["handles"] = handles
+    entries = len(handles if handles is not None else ax.get_legend_handles_labels()[0])
+    kwargs["ncols"] = 2 if entries > 2 else 1  # flatter: it fits above the bars
     ax.legend(**kwargs)
+
+
+def make_room(ax: Axes, share: float = 0.4) -> None:
+    """Empty space above the tallest bar, where the legend goes instead of over the bars."""
+    low, high = ax.get_ylim()
+    if ax.get_yscale() == "log":
+        ax.set_ylim(low, high * (high / low) ** share)
+    else:
+        ax.set_ylim(low, high + (high - low) * share)
 
 
 def hatch_legend(ax: Axes, theme: style.Theme, entries: dict[str, str | None]) -> None:
@@ -193,6 +204,10 @@ def spread_end_labels(ax: Axes, labels: list[tuple[dict[float, Estimate], str, s
     ys = [y for y, _ in placed]
     for k in range(1, len(ys)):
         ys[k] = max(ys[k], ys[k - 1] + gap)
+    if ys[-1] > 1.0:  # past the top (into the title): the stack moves down instead
+        ys[-1] = 1.0
+        for k in range(len(ys) - 2, -1, -1):
+            ys[k] = min(ys[k], ys[k + 1] - gap)
     for y, (_, i) in zip(ys, placed, strict=True):
         _, text, colour = labels[i]
         ax.annotate(text, (1.0, y), xycoords="axes fraction", xytext=(10, 0),

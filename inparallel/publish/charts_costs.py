@@ -73,6 +73,8 @@ class PerStrategy:
                 for n in series])
         if self.log:
             log_axis(ax)
+        if len(series) > 1:
+            parts.make_room(ax)
         ax.set_ylabel(self.unit_label)
         primary = next(iter(series.values()))  # the GIL build's first workload
         ranked = sorted((v.value, n) for v, n in zip(primary, names, strict=True) if v)
@@ -191,14 +193,21 @@ def draw_transfer(ax: Axes, data: Any, theme: style.Theme) -> str | None:
         return None
     kinds = list(dict.fromkeys(w for _, w in lines))
     colours = member_colours(list(dict.fromkeys(s for s, _ in lines)), variant)
+    styles = ["-", "--", ":", "-."]
     for (strategy, workload), curve in lines.items():
-        name = parts.label(strategy)
-        label = name if len(kinds) == 1 else f"{name}, {workload}"
         # The kind of payload (bytes, a list...) is the line style; the way it travels, the colour.
         parts.line(ax, curve, marker="o", color=colours[strategy],
-                   linestyle=["-", "--", ":", "-."][kinds.index(workload) % 4], label=label)
+                   linestyle=styles[kinds.index(workload) % 4])
     transfer_axes(ax)
-    parts.legend(ax, theme)
+    if len(kinds) > 1:
+        ax.set_xlabel("payload size (" + ", ".join(
+            f"{name} {kind}" for name, kind in zip(("solid:", "dashed:", "dotted:", "dash-dot:"),
+                                                    kinds, strict=False)) + ")")
+    # Each way named once, at the end of its first kind's line (legends of eight entries
+    # covered the lines).
+    first = {s: c for (s, w), c in reversed(lines.items())}
+    parts.spread_end_labels(ax, [(c, parts.label(s), palette.colour(s, variant))
+                                 for s, c in first.items()], log=True)
     largest = max(size for curve in lines.values() for size in curve)
     at_largest = sorted((c[largest].value, s) for (s, _), c in lines.items() if largest in c)
     fastest, slowest = at_largest[0], at_largest[-1]

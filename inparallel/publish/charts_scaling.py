@@ -86,6 +86,7 @@ def cpu_drawer(workload: str) -> Drawer:
                          lambda v, g: palette.colour(strategies[g], v), theme, parts.fmt_bar,
                          parts.variant_hatches(variants))
         parts.ideal(ax, theme, y=float(workers))
+        parts.make_room(ax)
         ax.set_ylabel(f"throughput speedup at {workers} workers")
         ax.set_xlabel("strategy (against sequential on the same build)")
         return (f"{workload.capitalize()} work on {workers} workers: best "
@@ -116,6 +117,7 @@ def draw_versions(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     parts.bar_groups(ax, variants, series, lambda s, g: palette.colour(s, variants[g]), theme,
                      parts.fmt_bar, {s: h for s in strategies if (h := palette.hatch(s))})
     family_legend(ax, theme, strategies, variants)
+    parts.make_room(ax)
     ax.set_ylabel("throughput speedup at most workers")
     ax.set_xlabel("Python variant")
     return "Numeric work across versions: speedup of each strategy"
@@ -137,6 +139,7 @@ def draw_overhead(ax: Axes, data: Any, theme: style.Theme) -> str | None:
                      lambda v: f"{v:+.0f} %")
     parts.legend(ax, theme, [Patch(color=colours[s], label=s) for s in ordered])
     ax.axhline(0, color=style.ink(theme, "muted"), linewidth=1)
+    parts.make_room(ax)
     ax.set_ylabel("single-thread time vs GIL build (%)")
     ax.set_xlabel("workload")
     plain = [label for label in ordered if " " not in label]
@@ -226,6 +229,7 @@ def draw_contention(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     parts.legend(ax, theme, [Patch(facecolor=palette.colour("threads", s), hatch=hatches.get(s),
                                    edgecolor=style.ink(theme), label=s) for s in series])
     parts.ideal(ax, theme, y=float(workers))
+    parts.make_room(ax)
     ax.set_ylabel(f"throughput at {workers} threads\n(vs per-thread version, 1 thread)")
     ax.set_xlabel("what the threads update (hatched: one shared object)")
     free_names = [name for name in series if is_free_threaded(name.split()[0])]

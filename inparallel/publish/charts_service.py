@@ -38,6 +38,7 @@ def throughput_drawer(free: bool) -> Drawer:
         for strategy, curve in curves.items():
             parts.line(ax, curve, marker="o", color=palette.colour(strategy, variant or ""),
                        label=parts.label(strategy), linestyle=palette.dash(strategy))
+        labels = [(c, parts.label(s), palette.colour(s, variant or "")) for s, c in curves.items()]
         ax.axhline(1, color=style.ink(theme, "muted"), linestyle="--", linewidth=1.8, zorder=1)
         ax.annotate("sequential", (0, 1), xycoords=("axes fraction", "data"), xytext=(4, 3),
                     textcoords="offset points", va="bottom", ha="left",
@@ -50,7 +51,7 @@ def throughput_drawer(free: bool) -> Drawer:
         ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("task duration on one core (log scale)")
         ax.set_ylabel("tasks per second against sequential")
-        parts.legend(ax, theme)
+        parts.spread_end_labels(ax, labels, log=True)
         workers = max((p.workers for p in data.select(variant=variant, workload="stream")),
                       default=1)
         return f"Warm pools of {workers} workers on {variant}: tasks per second, per task size"
@@ -107,7 +108,7 @@ def draw_service_throughput(ax: Axes, data: Any, theme: style.Theme) -> str | No
     connections, drawn = service_throughput(ax, data)
     if not drawn:
         return None
-    parts.legend(ax, theme)
+    parts.spread_end_labels(ax, drawn, log=True)
     return f"Throughput per server model under wrk, {connections} connections"
 
 
@@ -117,11 +118,12 @@ def draw_service_p99(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     if not measured:
         return None
     cpu_ms = min(measured, key=lambda ms: abs(ms - P99_CPU_MS))
-    if not service_lines(ax, data, lambda v, s: m.service_by_connections(data, v, s, cpu_ms),
-                         scale=1e3):
+    drawn = service_lines(ax, data, lambda v, s: m.service_by_connections(data, v, s, cpu_ms),
+                          scale=1e3)
+    if not drawn:
         return None
     _log_plain(ax, x_base=2)
     ax.set_xlabel("connections held open by wrk (log scale)")
     ax.set_ylabel("p99 latency (ms, log scale)")
-    parts.legend(ax, theme)
+    parts.spread_end_labels(ax, drawn, log=True)
     return f"p99 latency against load, {cpu_ms:g} ms of Python work per request"
