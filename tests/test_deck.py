@@ -178,11 +178,12 @@ def test_a_finding_without_a_short_form_is_an_error_naming_the_module() -> None:
 
 
 def test_notes_text_has_no_markup_and_names_the_newest_run() -> None:
-    full = ("It held 1.9&#215;. (AMD &amp; co; data: [`20260101T010000Z_m.json`](data/x/a.json), "
-            "[`20260102T010000Z_m.json`](data/x/b.json)) *Not enough evidence yet --> see*\n")
+    full = ("It held 1.9&#215; on A&#42;. (AMD &amp; co; data: [`20260101T010000Z_m.json`]"
+            "(data/x/a.json), [`20260102T010000Z_m.json`](data/x/b.json)) "
+            "*Not enough evidence yet --> see*\n")
     assert deck_findings.plain(full) == (
-        f"It held 1.9{TIMES}. (AMD & co; data: newest of 2 runs, 20260102T010000Z_m.json) "
-        "*Not enough evidence yet \N{RIGHTWARDS ARROW} see*")
+        f"It held 1.9{TIMES} on A*. (AMD & co; data: newest of 2 runs, "
+        "20260102T010000Z_m.json) Not enough evidence yet \N{RIGHTWARDS ARROW} see")
 
 
 def test_a_cited_figure_is_labelled_as_cited_with_its_quantity_and_source() -> None:
