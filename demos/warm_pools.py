@@ -20,8 +20,13 @@ import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
+import precompiled
 import strategies
-from workloads import spin
+
+# From a .pyc even where none is ever written (PYTHONDONTWRITEBYTECODE): compiled from source,
+# spin()'s constant stays mortal on the free-threaded 3.13 and 3.14, and the pool's threads
+# would all update its reference count at every turn of the loop (docs/surprises.md).
+spin = precompiled.load("workloads").spin
 
 STRATEGIES = ("sequential", "threads", "subinterpreters-pool", "subinterpreters-queue",
               "processes-fork", "processes-forkserver", "processes-spawn")
