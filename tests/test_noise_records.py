@@ -53,6 +53,20 @@ def test_pairs_that_scatter_make_a_run_noisy_when_the_readings_miss_it():
     assert loud["pair_scatter"] > noise.NOISY_PAIR_SCATTER >= quiet["pair_scatter"]
 
 
+def test_one_point_that_scatters_by_nature_does_not_make_a_run_of_many_noisy():
+    steady = [0.95, 0.96, 0.97, 0.95, 0.96, 0.94, 0.96, 0.95]
+    scattered = [0.6, 0.95, 0.7, 1.0, 0.65, 0.9, 0.75, 0.98]
+    many = [{"noise_spread": 0.05, "paired_ratios": steady}] * 7
+    one_wild = noise.summarize([*many, {"noise_spread": 0.05, "paired_ratios": scattered}])
+    assert one_wild["class"] == "quiet"
+    a_quarter = noise.summarize(
+        [*many[:5], *[{"noise_spread": 0.05, "paired_ratios": scattered}] * 3])
+    assert a_quarter["class"] == "noisy"
+    # With two paired points (the nogil demo), one that scatters is enough.
+    two = noise.summarize([many[0], {"noise_spread": 0.05, "paired_ratios": scattered}])
+    assert two["class"] == "noisy"
+
+
 def test_the_speedup_comes_from_the_pairs_not_from_two_medians(tmp_path):
     # The medians alone say 2 * 1.0 / 1.6 = 1.25x (a slow stretch hit the 2-thread values);
     # each pair, taken back to back, says about 1.9x.

@@ -12,7 +12,11 @@ it: two values timed back to back should give the same ratio every time, so the 
 point's ``paired_ratios`` (interquartile range over median) is the second signal.
 
 A run is ``quiet`` when the median spread of its points stays at or below ``NOISY_SPREAD``
-and no paired point scatters by more than ``NOISY_PAIR_SCATTER``; ``noisy`` otherwise, and
+and fewer than a quarter of its paired points scatter by more than ``NOISY_PAIR_SCATTER``
+(the upper quartile of their scatters stays at or below it: a swing of the machine hits many
+points, while one point that is bimodal by nature, a process pool's start, say, must not
+condemn the run; with one or two paired points, as in the nogil demo, that is the widest
+but little); ``noisy`` otherwise, and
 ``unknown`` where no point took enough readings or pairs (quick runs, demos that time waits
 rather than work). ``disturbed`` (other processes' CPU time) is decided by ``interference``
 and takes precedence in ``model.Record.noise_class``.
@@ -43,19 +47,25 @@ def spreads(rows: Iterable[dict]) -> list[float]:
 
 
 def pair_scatter(rows: Iterable[dict]) -> float | None:
-    """The widest scatter of any point's paired ratios: interquartile range over median."""
+    """How far the points' paired ratios scatter: each point's interquartile range over its
+    median, and of those the upper quartile (inclusive method: the widest of one point, near
+    the widest of two)."""
     found = []
     for row in rows:
         ratios = row.get("paired_ratios") or []
         if len(ratios) >= MIN_PAIRS:
             q1, middle, q3 = statistics.quantiles(ratios, n=4)
             found.append((q3 - q1) / middle)
-    return round(max(found), 4) if found else None
+    if not found:
+        return None
+    upper = found[0] if len(found) == 1 else statistics.quantiles(found, n=4,
+                                                                   method="inclusive")[2]
+    return round(upper, 4)
 
 
 def summarize(rows: Iterable[dict]) -> dict:
-    """The record's ``noise``: the median spread of its points' readings, the widest scatter
-    of its pairs, and the class they give."""
+    """The record's ``noise``: the median spread of its points' readings, the upper quartile
+    of its points' pair scatters, and the class they give."""
     rows = list(rows)
     found, scatter = spreads(rows), pair_scatter(rows)
     spread = round(statistics.median(found), 4) if found else None

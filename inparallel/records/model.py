@@ -88,7 +88,7 @@ class Noise:
     kind: str  # "quiet", "noisy" or "unknown" (the record's "class")
     threshold: float
     points: int
-    pair_scatter: float | None = None  # the widest scatter of a point's paired ratios
+    pair_scatter: float | None = None  # upper quartile of the points' pair scatters
     pair_threshold: float | None = None
 
     @property
