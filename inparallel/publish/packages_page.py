@@ -15,7 +15,7 @@ from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
 from inparallel.analysis import variant_labels
 from inparallel.analysis.results import evidence_path, machine_results
-from inparallel.publish import claims, escape
+from inparallel.publish import claims, escape, runs_page
 from inparallel.records.load import read
 
 DEMO = "packages"
@@ -88,9 +88,9 @@ def _cell(result: Any, links: dict[tuple, str], package: str, variant: str,
 def _table(result: Any) -> str:
     label = escape.text(result.machine.label)
     if not result.files:  # every run of this machine was left out (a disturbed machine)
-        left_out = "; ".join(f"{escape.evidence_link(e.path)}: {escape.text(e.reason)}"
-                             for e in result.excluded)
-        return f"**{label}**: no run used ({left_out}).\n"
+        runs = f"{runs_page.PAGE}#{runs_page.anchor(DEMO, result.machine.key)}"
+        left_out = escape.link(f"{len(result.excluded)} left out", runs)
+        return f"**{label}**: no run used ({left_out}; the runs page says why).\n"
     newest = result.files[-1]
     links = _rows_of(newest)
     variants = sorted({p.variant for p in result.points if not p.env}, key=m.version_key)
@@ -107,8 +107,7 @@ def _table(result: Any) -> str:
         cells = [_cell(result, links, package, v, speedups[v]) for v in variants]
         lines.append(f"| **{escape.text(package)}** {escape.text(version)} | "
                      + " | ".join(cells) + " |")
-    files = ", ".join(escape.evidence_link(p) for p in result.files)
-    return (f"**{label}** (data: {files}; {escape.code(result.command)})\n\n"
+    return (f"**{label}** ({runs_page.runs_link(DEMO, result)}; {escape.code(result.command)})\n\n"
             '<div class="package-matrix" markdown>\n\n' + "\n".join(lines) + "\n\n</div>\n")
 
 
