@@ -1,8 +1,11 @@
 """What works where, measured: extension modules in sub-interpreters, and the GIL coming back.
 
 1. Which standard-library extension modules import in an isolated sub-interpreter (its own
-   GIL), on this version. A module that keeps global state in C (single-phase init) or
-   says it cannot share a process with other interpreters fails with ImportError there.
+   GIL), on this version: the kind concurrent.interpreters.create() makes. A module that keeps
+   global state in C (single-phase init), says it cannot share a process with other
+   interpreters, or does not say it supports an interpreter with its own GIL (no
+   Py_mod_multiple_interpreters slot: faulthandler) fails with ImportError there
+   (demos/surprise_ext_modules.py sorts them by cause).
 2. On a free-threaded build: importing a C extension that does not declare free-threading
    support (no Py_mod_gil slot) turns the GIL back on for the whole process, with only a
    RuntimeWarning; one that declares Py_MOD_GIL_NOT_USED keeps it off. Both are built

@@ -797,6 +797,7 @@ FINDINGS: tuple[Finding, ...] = (
         packages_in_subinterpreters),
     *ftscaling.findings(),
     *findings_prose.findings(),
+    *__import__("inparallel.analysis.surprises", fromlist=["findings"]).findings(),
     *__import__("inparallel.analysis.surprises_free_threaded", fromlist=["findings"]).findings(),
 )
 

@@ -126,6 +126,9 @@ REGISTRY: dict[str, DemoSpec] = {
         DemoSpec("ftscaling", "CPython's own scaling benchmark (Tools/ftscalingbench), 1 and N "
                  "threads", ("3.13t", "3.14t", "3.15t"), timeout_s=900,
                  prepare=ftscaling_tree.prepare, in_bench=False),
+        # Issue 21's reproducer of the extension-module surprise: run by name only.
+        DemoSpec("surprise_ext_modules", "Extension modules per kind of sub-interpreter: "
+                 "isolated, shared GIL, legacy", timeout_s=300, in_bench=False),
         DemoSpec("surprise_pool", "Warm thread pools: code compiled from source or loaded "
                  "from bytecode", timeout_s=300, in_bench=False),
         DemoSpec("surprise_subinterp_calls", "Sub-interpreter calls: one entry per call or one "
