@@ -52,14 +52,18 @@ def build(c, variant, source="", jobs=""):
         builder.build(each, source=tarball, jobs=cores)
 
 
-@task(help={"args": "extra pytest arguments, e.g. '-k catalog -x'"})
+@task(help={"args": "extra pytest arguments, e.g. '-k catalog -x'",
+            "fast": "skip the tests that build CPython or drive Chromium (a few minutes; "
+                    "for development: CI runs everything)"})
 @_friendly
-def test(c, args=""):
+def test(c, args="", fast=False):
     """Run the test suite, installing the system packages and npm modules it needs first."""
     from inparallel.build import prerequisites
 
     prerequisites.install_packages(prerequisites.BUILD_PACKAGES + prerequisites.TEST_PACKAGES)
     prerequisites.install_node_modules()
+    if fast:
+        args = f'-m "not build and not browser" {args}'
     c.run(f"{sys.executable} -m pytest {args}", pty=False)
 
 
