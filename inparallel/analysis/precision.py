@@ -22,11 +22,10 @@ def precise_row(row: Row) -> bool:
     if row.paired_ratios and row.paired_with:
         if len(row.paired_ratios) < stats.MIN_VALUES_FOR_INTERVAL:
             return False
-        return stats.pair_estimate(row.paired_with, [row.paired_ratios]).half_width \
-            <= stats.PRECISION
+        return stats.pair_estimate(row.paired_with, [row.paired_ratios]).precise
     if row.ci_low is None or row.ci_high is None or not row.median:
         return False
-    return max(row.median - row.ci_low, row.ci_high - row.median) <= stats.PRECISION * row.median
+    return stats.within_precision(row.median, row.ci_low, row.ci_high)
 
 
 @dataclass(frozen=True)

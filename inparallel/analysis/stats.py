@@ -21,6 +21,11 @@ if TYPE_CHECKING:  # records are only read here: their types, for annotations
 #: The precision rule: a point is evidence for a finding when its 95% interval lies within
 #: +-3% of its median (the harness aims each value at +-2%).
 PRECISION = 0.03
+
+
+def within_precision(middle: float, low: float, high: float) -> bool:
+    """Whether the interval ``low``..``high`` lies within ``PRECISION`` of ``middle``."""
+    return max(middle - low, high - middle) <= PRECISION * middle
 #: Runs whose timings count. A disturbed run (other processes) or a noisy one (the machine's
 #: own speed swung: inparallel/measure/noise.py) keeps its untimed rows only; runs from before
 #: the swing was stored are "unknown" and count, as they did.
@@ -79,9 +84,9 @@ class Paired:
     pairs: int
 
     @property
-    def half_width(self) -> float:
-        """The wider half of the interval relative to the value."""
-        return max(self.value - self.low, self.high - self.value) / self.value
+    def precise(self) -> bool:
+        """Whether its interval meets the precision rule (``within_precision``)."""
+        return within_precision(self.value, self.low, self.high)
 
 
 def across_runs(medians: Sequence[float], pooled: Sequence[float] = (),
@@ -174,10 +179,10 @@ def _combine(demo: str, rows: list[tuple[Record, Row]], variant: str,
     paired = _paired(good)
     timing = bool(good) and good[0].is_measured
     if paired is not None:
-        precise = paired.half_width <= PRECISION
+        precise = paired.precise
     elif timing and medians and low is not None and high is not None:
         middle = statistics.median(medians)
-        precise = max(middle - low, high - middle) <= PRECISION * middle
+        precise = within_precision(middle, low, high)
     else:
         precise = not timing  # sizes and answers need no interval; a timing without one does
     answers = [row.correct for row in good]

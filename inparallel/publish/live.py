@@ -58,7 +58,7 @@ class LivePoint:
         ratios = row.get("paired_ratios") or []
         paired = (stats.pair_estimate(row["paired_with"], [ratios])
                   if row.get("paired_with") and ratios else None)
-        precise = paired.half_width <= stats.PRECISION if paired else bool(row.get("converged"))
+        precise = paired.precise if paired else bool(row.get("converged"))
         return cls(variant=label.split()[0], label=label, workload=row["workload"],
                    strategy=row["strategy"], workers=row["workers"], unit=row["unit"],
                    median=row["median"], ok=ok, low=row.get("ci_low"), high=row.get("ci_high"),
