@@ -73,8 +73,11 @@ class RunPrecision:
             return f"{self.demo}: no timed points ({self.noise_class} run)"
         single = (f", {self.single_shot} of the others single-shot (one value per run, no "
                   f"interval)" if self.single_shot else "")
-        more = (f"; at this noise the others would need about {self.more_values:.0f}x their "
-                f"values" if self.more_values else "")
+        more = ""
+        if self.more_values:
+            digits = 0 if self.more_values >= 10 else 1
+            more = (f"; at this noise the others would need about {self.more_values:.{digits}f}x "
+                    "their values")
         return (f"{self.demo}: {self.precise} of {self.measured} measured points within "
                 f"±{stats.PRECISION:.0%} ({self.share:.0%}){single}, {self.noise_class} run{more}")
 
