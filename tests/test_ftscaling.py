@@ -25,7 +25,8 @@ from inparallel.analysis.results import machine_results
 from inparallel.build import ftscaling_tree
 from inparallel.build.catalog import Variant
 from inparallel.errors import UserError
-from inparallel.publish import chart_style, ftscaling_chart
+from inparallel.publish import chart_style
+from inparallel.publish.charts import ftscaling as ftscaling_chart
 from inparallel.records import store
 
 # A stand-in with the interface the demo uses (written here: upstream's script is never copied

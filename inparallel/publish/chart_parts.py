@@ -1,4 +1,5 @@
-"""The pieces every chart family draws with: bars, lines, the ideal line, labels and legends.
+"""The pieces every demo's charts are made of: the ``Chart`` entry a demo registers, and bars,
+lines, the ideal line, labels and legends to draw it with.
 
 Sizes come from the look being drawn (``chart_style.look()``), colours from
 ``inparallel.publish.palette``: a drawer never types a font size or a colour of its own.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from matplotlib.axes import Axes
@@ -28,8 +30,23 @@ Drawer = Callable[[Axes, Any, style.Theme], str | None]
 #: A bar or line value: a derived estimate (drawn with its error bar), or None for "n/a".
 Value = Estimate | None
 
+#: A deck bar: its name, value and colour.
+Row = tuple[str, Estimate, str]
+
 #: The hatch of a free-threaded build's bar beside its GIL build's (same strategy colour).
 FREE_HATCH = "//"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart: its file name, the demo whose points it reads, its description (alt text),
+    how to draw it for the site, and how for the deck (None: the deck shows the site's)."""
+
+    name: str
+    demo: str
+    alt: str
+    draw: Drawer
+    deck: Drawer | None = None
 
 
 def fmt_bar(value: float) -> str:
@@ -229,7 +246,24 @@ def ideal(ax: Axes, theme: style.Theme, y: float | None = None, xs: Sequence[int
         ax.plot([min(xs), max(xs)], [min(xs), max(xs)], **kwargs)
 
 
-def hbars(ax: Axes, rows: list[tuple[str, Estimate, str]], theme: style.Theme,
+def rows_gil_then_free_threads(values: Callable[[str], dict[str, Estimate]], data: Any
+                               ) -> list[Row]:
+    """Every strategy on the focus GIL build, then threads on the free-threaded build: the
+    bars a slide needs (the site shows every strategy on both builds)."""
+    gil, free = m.focus_pair(data)
+    rows: list[Row] = []
+    for variant, only in ((gil, None), (free, "threads")):
+        if variant is None:
+            continue
+        for strategy, value in values(variant).items():
+            if value is not None and (only is None or strategy == only):
+                rows.append((f"{label(strategy)} · {variant}", value,
+                             palette.colour(strategy, variant)))
+    # The two threads rows side by side: the build is what changes them.
+    return sorted(rows, key=lambda r: (not r[0].startswith("threads"), ))
+
+
+def hbars(ax: Axes, rows: list[Row], theme: style.Theme,
           value_label: Callable[[float], str], log: bool = False) -> None:
     """Horizontal bars, one per row ``(name, value, colour)``, top to bottom, each named on
     the axis and its value written at its end: the deck's way to need no legend."""

@@ -1,4 +1,5 @@
-"""The chart of CPython's own scaling benchmark: each case's speedup on N threads, per build.
+"""The ftscaling demo's chart, of CPython's own scaling benchmark: each case's speedup on N
+threads, per build.
 
 One row per case of ``Tools/ftscalingbench`` (in the newest script's order), one bar per
 free-threaded build, each with its interval; the ideal (N) and no speed-up (1x) are dashed
@@ -19,6 +20,7 @@ from inparallel.analysis import ftscaling
 from inparallel.publish import chart_parts as parts
 from inparallel.publish import chart_style as style
 from inparallel.publish import palette
+from inparallel.publish.chart_parts import Chart
 
 UNSURE_HATCH = "xx"
 
@@ -74,3 +76,9 @@ def draw(ax: Axes, data: Any, theme: style.Theme) -> str | None:
         f"{_shown(data, v)} {len(ftscaling.by_class(found)['scaled'])} of {len(found)}"
         for v, found in measured.items())
     return f"Tools/ftscalingbench on {threads} threads, cases that scaled: {counts}"
+
+
+CHARTS = (
+    Chart("ftscaling", "ftscaling", "Speedup on N threads per case of CPython's "
+          "Tools/ftscalingbench, per free-threaded build", draw),
+)

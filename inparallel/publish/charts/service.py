@@ -1,8 +1,5 @@
-"""Charts of work streams: warm pools against task size, and servers under load (requests per
-second and p99 latency per server model).
-
-Each drawer is registered in ``inparallel.publish.charts.CHARTS``.
-"""
+"""The service demo's charts: servers under load, requests per second and p99 latency per
+server model, for the site and (throughput) for the deck."""
 
 from __future__ import annotations
 
@@ -10,53 +7,18 @@ from collections.abc import Callable
 from typing import Any
 
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
 from inparallel.analysis.metrics import Estimate
 from inparallel.publish import chart_parts as parts
 from inparallel.publish import chart_style as style
 from inparallel.publish import palette
-from inparallel.publish.chart_parts import TIMES, Drawer
+from inparallel.publish.chart_parts import Chart
 
 #: The CPU per request the p99 chart shows: the middle of the demo's range, where the one-core
 #: models are busy but not yet swamped.
 P99_CPU_MS = 2.0
-
-
-def throughput_drawer(free: bool) -> Drawer:
-    """Warm pools: throughput against sequential per task duration (log-log), one line per
-    strategy, on the focus free-threaded build (``free``) or the focus GIL build."""
-
-    def draw(ax: Axes, data: Any, theme: style.Theme) -> str | None:
-        variant = m.focus_pair(data)[1 if free else 0]
-        curves = m.stream_speedups(data, variant or "")
-        if not curves:
-            return None
-        # Both sub-interpreter ways in the sub-interpreters' green, told apart by the dash.
-        for strategy, curve in curves.items():
-            parts.line(ax, curve, marker="o", color=palette.colour(strategy, variant or ""),
-                       label=parts.label(strategy), linestyle=palette.dash(strategy))
-        labels = [(c, parts.label(s), palette.colour(s, variant or "")) for s, c in curves.items()]
-        ax.axhline(1, color=style.ink(theme, "muted"), linestyle="--", linewidth=1.8, zorder=1)
-        ax.annotate("sequential", (0, 1), xycoords=("axes fraction", "data"), xytext=(4, 3),
-                    textcoords="offset points", va="bottom", ha="left",
-                    fontsize=parts.text_size(), color=style.ink(theme, "muted"))
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.seconds(v)))
-        ax.yaxis.set_major_locator(LogLocator(base=2))  # 0.25x, 0.5x, 1x, 2x ...: readable
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}{TIMES}"))
-        ax.yaxis.set_minor_formatter(NullFormatter())
-        ax.set_xlabel("task duration on one core (log scale)")
-        ax.set_ylabel("tasks per second against sequential")
-        parts.spread_end_labels(ax, labels, log=True)
-        workers = max((p.workers for p in data.select(variant=variant, workload="stream")),
-                      default=1)
-        return f"Warm pools of {workers} workers on {variant}: tasks per second, per task size"
-
-    return draw
 
 
 def service_label(variant: str, strategy: str) -> str:
@@ -103,7 +65,7 @@ def service_throughput(ax: Axes, data: Any) -> tuple[int, list[tuple[dict[float,
     return connections, drawn
 
 
-def draw_service_throughput(ax: Axes, data: Any, theme: style.Theme) -> str | None:
+def draw_throughput(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     """Requests per second against the Python work per request, one line per server model."""
     connections, drawn = service_throughput(ax, data)
     if not drawn:
@@ -112,7 +74,17 @@ def draw_service_throughput(ax: Axes, data: Any, theme: style.Theme) -> str | No
     return f"Throughput per server model under wrk, {connections} connections"
 
 
-def draw_service_p99(ax: Axes, data: Any, theme: style.Theme) -> str | None:
+def draw_throughput_deck(ax: Axes, data: Any, theme: style.Theme) -> str | None:
+    """Requests per second per server model, each named at its line's end."""
+    connections, drawn = service_throughput(ax, data)
+    if not drawn:
+        return None
+    ax.set_xlabel(f"Python CPU work per request (ms), {connections} connections")
+    parts.spread_end_labels(ax, drawn, log=True)
+    return "service"
+
+
+def draw_p99(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     """p99 latency against the number of connections, one line per server model."""
     measured = {float(p.params["cpu_ms"]) for p in data.select(workload="latency-p99")}
     if not measured:
@@ -127,3 +99,11 @@ def draw_service_p99(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     ax.set_ylabel("p99 latency (ms, log scale)")
     parts.spread_end_labels(ax, drawn, log=True)
     return f"p99 latency against load, {cpu_ms:g} ms of Python work per request"
+
+
+CHARTS = (
+    Chart("service-throughput", "service", "Requests per second against Python work per "
+          "request, per server model", draw_throughput, draw_throughput_deck),
+    Chart("service-p99", "service", "p99 latency against connections, per server model",
+          draw_p99),
+)

@@ -6,12 +6,33 @@ across every compatible run of a machine) and takes every derived number from
 or one run's 95% interval of its median. A chart is drawn once per machine that has data for it,
 in a light and a dark version: ``docs/assets/charts/<name>-<machine key>-<theme>.svg``. The
 machine with the most CPUs also gets the short name ``<name>-<theme>.svg``, which pages use,
-and, when the chart has a deck version, ``deck/<name>-light.svg`` for the slides (see
-``inparallel.publish.charts_deck`` for that naming rule). A chart whose demo has no committed
-data is skipped; the page says so (see ``inparallel.publish.mkdocs_hook``).
+and ``deck/<name>-light.svg`` for the slides (see "The deck's charts" below). A chart whose
+demo has no committed data is skipped; the page says so (see
+``inparallel.publish.mkdocs_hook``).
 
-The drawers live in one module per family of charts (``charts_scaling``, ``charts_costs``,
-``charts_service``, ``charts_deck``); this module registers them and draws them.
+Each demo's charts live in the module named after the demo (``charts/nogil.py``,
+``charts/cpu.py`` ...): its site drawers, its deck drawers and its ``CHARTS`` entries. This
+module only assembles them into ``CHARTS`` and draws them.
+
+The deck's charts are the site's charts redrawn from the same data for a slide at the back of
+a room: larger type (``chart_style.DECK``), fewer series, and every series named where it is
+drawn (at a line's end, on a bar's axis) instead of in a legend. No title and no footer: the
+slide's heading carries the message and the notes and the site carry the evidence. Where a
+deck chart picks or aggregates (the pyperformance chart shows geometric means and the two
+extreme benchmarks instead of every benchmark), its axis label says so.
+
+Naming rule, for the deck (``slides/talk.md``, ``inparallel/publish/slides.py``): the deck's
+version of chart ``NAME`` is ``<charts folder>/deck/NAME-light.svg``, e.g.
+``docs/assets/charts/deck/nogil-scaling-light.svg`` (``deck_path``; light theme only, the
+primary machine's data, the one the site's short name ``NAME-light.svg`` shows). A slide keeps
+writing ``![](chart:NAME)``; building the deck with ``charts_dir=paths.DECK_CHARTS_DIR`` picks
+these files. A chart with no deck drawer (``Chart.deck`` is None) gets a copy of the site's
+light chart there, so the folder holds every chart a slide can name (and the deck's Chromium
+test, in ``tests/test_deck_charts.py``, shows which of them are too small to read).
+
+Size: a deck chart is 12.8 by about 5.4 inches (aspect about 2.4). Filling 55% of a 1280x720
+slide takes about 1136 x 470 px, so a chart slide's ``img.chart`` needs a max-height of at least
+470 px (a heading and one line under the chart fit beside it).
 """
 
 from __future__ import annotations
@@ -30,33 +51,30 @@ from inparallel.analysis import formatting as fmt
 from inparallel.analysis.results import evidence_path, machine_results
 from inparallel.errors import UserError
 from inparallel.publish import chart_style as style
-from inparallel.publish import charts_costs as costs
-from inparallel.publish import charts_deck, ftscaling_chart
-from inparallel.publish import charts_scaling as scaling
-from inparallel.publish import charts_service as service
-from inparallel.publish.chart_parts import Drawer
+from inparallel.publish.chart_parts import Chart, Drawer
+from inparallel.publish.charts import (
+    compat,
+    contention,
+    cpu,
+    ftscaling,
+    io,
+    memory,
+    nogil,
+    overhead,
+    pyperformance,
+    service,
+    shared_state,
+    startup,
+    throughput,
+    transfer,
+)
 from inparallel.records import load
 from inparallel.records.errors import one_line
 
 CHARTS_DIR = Path("docs/assets/charts")
-#: The deck's charts: ``DECK_DIR / f"{name}-light.svg"`` (see ``charts_deck``).
+#: The deck's charts: ``DECK_DIR / f"{name}-light.svg"`` (see "Naming rule" above).
 DECK_DIR = CHARTS_DIR / "deck"
 TIMES = fmt.TIMES
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart: its file name, the demo whose points it reads, and how to draw them."""
-
-    name: str
-    demo: str
-    alt: str
-    draw: Drawer
-
-    @property
-    def deck(self) -> Drawer | None:
-        """Its deck version (``charts_deck.DECK_DRAWERS``), or None: the deck uses the site's."""
-        return charts_deck.DECK_DRAWERS.get(self.name)
 
 
 @dataclass(frozen=True)
@@ -72,40 +90,11 @@ class Drawn:
     primary: bool  # the machine with the most CPUs: also saved under the chart's short name
 
 
+#: Every chart, in the order the demos are presented: the site and the manifest list them so.
 CHARTS: tuple[Chart, ...] = (
-    Chart("nogil-scaling", "nogil", "Throughput speedup against threads, 3.14 vs 3.14t",
-          scaling.draw_nogil_scaling),
-    Chart("cpu-numeric", "cpu", "Speedup per strategy, numeric workload",
-          scaling.cpu_drawer("numeric")),
-    Chart("cpu-objects", "cpu", "Speedup per strategy, object-heavy workload",
-          scaling.cpu_drawer("objects")),
-    Chart("versions", "cpu", "Speedup per strategy across Python versions",
-          scaling.draw_versions),
-    Chart("overhead", "overhead", "Single-thread cost of free-threaded builds",
-          scaling.draw_overhead),
-    Chart("startup", "startup", "Time to start one worker, per kind", costs.startup),
-    Chart("memory", "memory", "Memory each further worker adds, per strategy", costs.memory),
-    Chart("transfer", "transfer", "Round-trip time against payload size", costs.draw_transfer),
-    Chart("io", "io", "I/O-bound work per strategy", costs.io),
-    Chart("contention", "contention", "Shared objects under many threads",
-          scaling.draw_contention),
-    Chart("compat", "compat", "Module availability per variant", costs.draw_compat),
-    Chart("suite", "pyperformance", "Single-thread cost on the pyperformance suite",
-          scaling.draw_suite),
-    Chart("throughput", "throughput", "Warm-pool throughput against task duration, "
-          "free-threaded build", service.throughput_drawer(free=True)),
-    Chart("throughput-gil", "throughput", "Warm-pool throughput against task duration, "
-          "GIL build", service.throughput_drawer(free=False)),
-    Chart("shared-state-memory", "shared_state", "Total memory per way of sharing one graph",
-          costs.shared_memory),
-    Chart("shared-state-first", "shared_state", "Time to the first answer per way of sharing "
-          "one graph", costs.shared_first),
-    Chart("service-throughput", "service", "Requests per second against Python work per "
-          "request, per server model", service.draw_service_throughput),
-    Chart("service-p99", "service", "p99 latency against connections, per server model",
-          service.draw_service_p99),
-    Chart("ftscaling", "ftscaling", "Speedup on N threads per case of CPython's "
-          "Tools/ftscalingbench, per free-threaded build", ftscaling_chart.draw),
+    *nogil.CHARTS, *cpu.CHARTS, *overhead.CHARTS, *startup.CHARTS, *memory.CHARTS,
+    *transfer.CHARTS, *io.CHARTS, *contention.CHARTS, *compat.CHARTS, *pyperformance.CHARTS,
+    *throughput.CHARTS, *shared_state.CHARTS, *service.CHARTS, *ftscaling.CHARTS,
 )
 
 
@@ -121,7 +110,7 @@ def runs_summary(data: Any) -> str:
 
 
 def deck_path(name: str, charts_dir: Path = CHARTS_DIR) -> Path:
-    """The deck's version of chart ``name`` (see ``charts_deck`` for the rule)."""
+    """The deck's version of chart ``name`` (see "Naming rule" above)."""
     return charts_dir / "deck" / f"{name}-light.svg"
 
 
