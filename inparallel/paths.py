@@ -1,4 +1,5 @@
-"""Where things live: the repository, its data folder, and the build cache outside it."""
+"""Where things live: the repository, its data, demos, docs and charts folders, and the build
+cache outside it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from platformdirs import user_cache_dir
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 DEMOS = REPO / "demos"
+DOCS = REPO / "docs"
+#: The site's charts, ``<name>[-<machine key>]-<theme>.svg`` (``inparallel.publish.charts``).
+CHARTS_DIR = DOCS / "assets" / "charts"
+#: The deck's versions of them, ``<name>-light.svg``, which the slides inline.
+DECK_CHARTS_DIR = CHARTS_DIR / "deck"
 
 CACHE_ENV = "INPARALLEL_CACHE"
 
