@@ -28,7 +28,9 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import failures
 import harness
+import placement
 
 HERE = Path(__file__).resolve().parent
 MODULES = (
@@ -116,7 +118,7 @@ def probe_gil(name, folder):
 
 def in_fresh_process(call):
     """Evaluate ``call`` (e.g. ``probe_module('zlib')``) in a new process of this Python."""
-    return harness.answer_of(
+    return failures.answer_of(
         [sys.executable, "-c", f"import json, compat; print(json.dumps(compat.{call}))"],
         60, cwd=HERE)
 
@@ -124,7 +126,7 @@ def in_fresh_process(call):
 def check_modules(out, modules):
     """One row per module: 1 if it imports in an isolated sub-interpreter, 0 if not."""
     # One process per module, as many at a time as there are cores; map() keeps the order.
-    with ThreadPoolExecutor(harness.cores()) as pool:
+    with ThreadPoolExecutor(placement.cores()) as pool:
         answers = pool.map(in_fresh_process, [f"probe_module({name!r})" for name in modules])
     for name, (answer, crashed) in zip(modules, answers, strict=True):
         params = {"module": name}

@@ -16,6 +16,8 @@ import sys
 import threading
 
 import harness
+import placement
+import timer
 
 # Operations in total, split over the threads. Full size: about 50 ms or more per timing on
 # one core, long enough that starting the threads is lost in the noise, short enough that
@@ -28,7 +30,7 @@ STAGE_TIME_CAP_S = 0.25  # per point on stage: what the slide's slot was timed w
 def run_threads(work, workers):
     """Run ``work(t)`` in ``workers`` threads, t = 0 .. workers-1; return what each returned.
 
-    Each thread takes a CPU of its own (harness.on_own_cpu) and waits at a barrier, so that
+    Each thread takes a CPU of its own (placement.on_own_cpu) and waits at a barrier, so that
     the time is the work running side by side. Started one by one and placed by the
     scheduler, two threads on a 2-CPU machine sometimes ran one after the other, and a
     timing then swung between the parallel and the serial time.
@@ -37,7 +39,7 @@ def run_threads(work, workers):
     start_together = threading.Barrier(workers)
 
     def target(t):
-        harness.on_own_cpu(t)
+        placement.on_own_cpu(t)
         start_together.wait()
         results[t] = work(t)
 
@@ -196,7 +198,7 @@ def main(argv=None):
         for workers in args.workers:
             params = {"ops": args.size, "ops_per_thread": args.size // workers}
             # The pitfall and its fix take turns, so that drift hits both alike.
-            timings = harness.compare(
+            timings = timer.compare(
                 {"threads-shared": lambda f=shared, w=workers: f(args.size, w),
                  "threads-local": lambda f=local, w=workers: f(args.size, w)}, args)
             for strategy, timing in timings.items():

@@ -16,6 +16,7 @@ import contextlib
 
 import harness
 import strategies
+import timer
 from workloads import count_primes, word_stats
 
 WORKLOADS = {"numeric": count_primes, "objects": word_stats}
@@ -46,7 +47,7 @@ def measure(workload, workers, size, expected, args):
                                          params=params(strategy, size, workers), error=error)
         runnable = {s: lambda run=running[s]: run(fn, size)
                     for s in strategies.STRATEGIES if s in running}
-        for strategy, timing in harness.compare(runnable, args).items():
+        for strategy, timing in timer.compare(runnable, args).items():
             rows[strategy] = harness.measured_row(
                 workload, strategy, workers, timing,
                 lambda answers: answers == [expected] * workers, params(strategy, size, workers))

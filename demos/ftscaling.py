@@ -27,6 +27,8 @@ import sys
 from pathlib import Path
 
 import harness
+import placement
+import timer
 
 SIZES = {"full": 100, "stage": 100, "quick": 1}  # the script's WORK_SCALE (its default: 100)
 ENV = "INPARALLEL_FTSCALINGBENCH"
@@ -91,7 +93,7 @@ def main(argv=None):
              (("--scale",), {"type": harness.bounded(1, 100_000), "default": None,
                              "help": "the script's work scale (default: its own, 100)"})]
     args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, extra=extra,
-                              default_workers=sorted({1, harness.cores()}), time_cap=1.5)
+                              default_workers=sorted({1, placement.cores()}), time_cap=1.5)
     if args.mode == "full":
         # Longer values average a case's intermittent contention into each value.
         args.shortest = max(args.shortest, SHORTEST_S)
@@ -119,7 +121,7 @@ def main(argv=None):
         # load_tuple_const split its pairs into ratios near 1 and near 0.5 in every run here),
         # which the pairs' scatter would read as a noisy machine. Unpaired, as the cpu demo:
         # the pools alternate value by value, each value corrected for the machine's speed.
-        timings = harness.compare(candidates, args)
+        timings = timer.compare(candidates, args)
         for workers in args.workers:
             out.emit(harness.measured_row(
                 name, "threads", workers, timings[workers], lambda _answer: None,

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import harness
 import strategies
+import timer
 from loopback import Server, fetch, fetch_async
 
 SIZES = {"full": 24, "stage": 16, "quick": 8}  # requests per measurement
@@ -76,7 +77,7 @@ def params(args, strategy, workers):
 
 def measure(out, args, port, workers, runnable):
     """Time the strategies of one worker count in turns; emit one row each."""
-    timings = harness.compare(
+    timings = timer.compare(
         {s: lambda fn=fn: fn(port, args.size, workers) for s, fn in runnable.items()}, args)
     for strategy, timing in timings.items():
         out.emit(harness.measured_row(

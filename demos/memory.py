@@ -26,6 +26,7 @@ import threading
 import time
 import warnings
 
+import failures
 import harness
 import strategies
 from workloads import idle, word_stats
@@ -88,7 +89,7 @@ def probe(strategy, state, workers, sizes):
         try:
             outcome["answers"] = strategies.run(strategy, workers, fn, arg)
         except Exception as error:
-            outcome["error"] = harness.failure(error)
+            outcome["error"] = failures.failure(error)
 
     worker = threading.Thread(target=work)
     worker.start()

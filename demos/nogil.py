@@ -10,6 +10,7 @@ work: with real parallelism the wall time stays flat and throughput grows with t
 import threading
 
 import harness
+import timer
 from workloads import count_primes
 
 SIZES = {"full": 200_000, "stage": 100_000, "quick": 5_000}
@@ -42,7 +43,7 @@ def main(argv=None):
     # The speedup compares thread counts: each is timed back to back with one thread, in
     # turns, and the ratio of each pair is what the speedup is made of.
     counts = sorted({1, *args.workers})
-    timings = harness.compare(
+    timings = timer.compare(
         {n: lambda n=n: run_threads(n, args.size) for n in counts}, args, paired_with=1)
     for workers, timing in timings.items():
         if workers not in args.workers:

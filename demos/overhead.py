@@ -13,6 +13,7 @@ costs a program that never starts a thread. Each row records the GIL state it ra
 import os
 
 import harness
+import timer
 from workloads import count_primes, fib, json_roundtrip, sort_records, word_stats
 
 # What each stresses: arithmetic loops, dicts and strings, calls, a C codec, comparisons.
@@ -46,7 +47,7 @@ def main(argv=None):
     out = harness.Output(args.json)
     for workload, fn in WORKLOADS.items():
         size = args.size[workload]
-        timing = harness.timed(lambda fn=fn, size=size: fn(size), args)
+        timing = timer.timed(lambda fn=fn, size=size: fn(size), args)
         expected = EXPECTED.get((workload, size))
         params = {"size": size, "gil_enabled": harness.gil_enabled(),
                   "free_threaded_build": harness.free_threaded_build(),

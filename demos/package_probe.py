@@ -19,7 +19,9 @@ import threading
 import time
 import warnings
 
+import failures
 import harness
+import timer
 from compat import import_in_subinterpreter
 
 
@@ -48,7 +50,7 @@ def check_import(spec):
             answer = answer_of(spec, names)
             error = None
         except BaseException as failed:  # an ImportError, or a SystemError from C
-            answer, error = None, harness.failure(failed)
+            answer, error = None, failures.failure(failed)
     return {"error": error, "gil_before": before, "gil_after": harness.gil_enabled(),
             "warnings": [f"{w.category.__name__}: {w.message}" for w in caught],
             "answer": answer, "correct": error is None and answer == spec["expect"]}
@@ -97,7 +99,7 @@ def check_threads(spec, counts, args):
     calls = calls_per_thread(spec, names, args.target_s)
     rows = []
     for workers in counts:
-        timing = harness.timed(lambda w=workers: run_threads(spec, names, w, calls), args)
+        timing = timer.timed(lambda w=workers: run_threads(spec, names, w, calls), args)
         rows.append(harness.measured_row(
             "call", "threads", workers, timing, correct=lambda ok: ok is True,
             params={"package": spec["package"], "work_per_thread": calls,

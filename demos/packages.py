@@ -29,6 +29,7 @@ import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import failures
 import harness
 
 HERE = Path(__file__).resolve().parent
@@ -154,7 +155,7 @@ def install(pip, item, wheels):
 
 def probe(python, mode, item, *extra, timeout_s=120):
     """Run one check of demos/package_probe.py in a fresh process: (answer, crash)."""
-    return harness.answer_of([python, str(HERE / "package_probe.py"), mode, json.dumps(item),
+    return failures.answer_of([python, str(HERE / "package_probe.py"), mode, json.dumps(item),
                               *extra], timeout_s, cwd=HERE)
 
 

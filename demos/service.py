@@ -32,8 +32,10 @@ import sys
 import time
 from pathlib import Path
 
+import failures
 import harness
 import loadgen
+import placement
 from memory import tree_memory
 from service_server import MODELS, work
 
@@ -176,7 +178,7 @@ def availability(model):
 
 def server_workers(model):
     """Workers of a server model: one for the single-process models, else one per core."""
-    return 1 if model in ("threads", "asyncio") else harness.cores()
+    return 1 if model in ("threads", "asyncio") else placement.cores()
 
 
 class Served:
@@ -205,7 +207,7 @@ class Served:
             # A refused connection usually means the server died: say that, not the symptom.
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=1)
-            self.error = self.exited() or harness.failure(failed)
+            self.error = self.exited() or failures.failure(failed)
             return
         self.error = self.exited()
         if self.error:

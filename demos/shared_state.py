@@ -28,8 +28,10 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 import choices
+import failures
 import graph_state
 import harness
+import placement
 import strategies
 from memory import tree_memory
 
@@ -122,7 +124,7 @@ def run_in_threads(strategy, workers, size, run, path):
             run.answered()
             results[index] = [first, call(graph_state.answer, start + 1, per - 1, nodes)]
         except Exception as error:
-            errors.append(harness.failure(error))
+            errors.append(failures.failure(error))
         finally:
             with contextlib.suppress(threading.BrokenBarrierError):
                 answered.wait()
@@ -203,7 +205,7 @@ def run_probe(strategy, workers, args):
     command = [sys.executable, os.path.abspath(__file__), "--probe", strategy,
                "--workers", str(workers), *([f"--{args.mode}"] if args.mode != "full" else []),
                *(["--nodes", str(args.nodes)] if args.nodes else [])]
-    answer, crashed = harness.answer_of(command, None)
+    answer, crashed = failures.answer_of(command, None)
     if crashed or answer is None:
         raise RuntimeError(f"probe {crashed or 'gave no answer'}")
     return answer
@@ -271,7 +273,7 @@ def main(argv=None):
                         "help": "nodes in the graph (default: the size's own)"}),
     ]
     args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, extra=options,
-                              default_workers=[harness.cores()])
+                              default_workers=[placement.cores()])
     if args.nodes:
         args.size = {**args.size, "nodes": args.nodes}
     if args.probe:

@@ -7,7 +7,7 @@ Three rows per strategy, all with one worker and a task that does nothing:
 - round-trip: a trivial task sent to a worker that is already running and its answer
   back, the steady state of a pool (each value is the mean of several calls).
 --workers is ignored: the cost is per worker. The demo runs on one CPU as a batch job
-(``cpus`` 1 and ``scheduler`` "batch" in a row's params; see harness.beside_its_caller),
+(``cpus`` 1 and ``scheduler`` "batch" in a row's params; see placement.beside_its_caller),
 so that a worker always starts beside its caller and the scheduler's wake-up choices do not
 decide the time.
 
@@ -20,8 +20,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 
+import failures
 import harness
+import placement
 import strategies
+import timer
 from workloads import noop
 
 STRATEGIES = [s for s in strategies.STRATEGIES if s != "sequential"]  # those with workers
@@ -65,9 +68,9 @@ def round_trips(call, calls):
 
 def main(argv=None):
     args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=1.5)
-    placement = harness.beside_its_caller()
+    placed = placement.beside_its_caller()
     out = harness.Output(args.json)
-    params = {s: {**strategies.params(s), **placement} for s in STRATEGIES}
+    params = {s: {**strategies.params(s), **placed} for s in STRATEGIES}
     runnable = [s for s in STRATEGIES if strategies.availability(s) is None]
     for strategy in STRATEGIES:
         if strategy not in runnable:
@@ -79,12 +82,12 @@ def main(argv=None):
             seconds, correct = first_start(strategy)
         except Exception as error:
             out.emit(harness.row("first", strategy, 1, [], params=params[strategy],
-                                 error=harness.failure(error)))
+                                 error=failures.failure(error)))
             continue
         out.emit(harness.row("first", strategy, 1, [seconds], params=params[strategy],
                              correct=correct, converged=False))
     # Start-up, and then round trips on workers that all run at once, taken in turns.
-    starts = harness.compare({s: lambda s=s: strategies.run(s, 1, noop) for s in runnable},
+    starts = timer.compare({s: lambda s=s: strategies.run(s, 1, noop) for s in runnable},
                              args, warmup=0)
     for strategy, timing in starts.items():
         out.emit(harness.measured_row("start", strategy, 1, timing,
@@ -93,7 +96,7 @@ def main(argv=None):
         calls, failed = strategies.start_each(
             stack, {s: lambda s=s: running_worker(s) for s in runnable})
         # Each value is the mean of several calls: one call is too short to time alone.
-        trips = harness.compare({s: lambda c=c: round_trips(c, args.size)
+        trips = timer.compare({s: lambda c=c: round_trips(c, args.size)
                                  for s, c in calls.items()}, args, warmup=0, per=args.size)
     for strategy in runnable:
         trip_params = {**params[strategy], "calls_per_value": args.size}

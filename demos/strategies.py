@@ -30,7 +30,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 
-import harness
+import failures
 
 STRATEGIES = ("sequential", "threads", "subinterpreters", "subinterpreters-pool",
               "processes-fork", "processes-forkserver", "processes-spawn")
@@ -168,7 +168,7 @@ def start_each(stack, starters):
         try:
             running[name] = stack.enter_context(starters[name]())
         except Exception as error:  # its workers would not even start
-            failed[name] = f"could not start: {harness.failure(error)}"
+            failed[name] = f"could not start: {failures.failure(error)}"
     return running, failed
 
 

@@ -17,6 +17,7 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 
+import failures
 import harness
 
 # --8<-- [start:configs]
@@ -69,7 +70,7 @@ def main(argv=None):
                     error = in_new_process(module, kind)
                 except (RuntimeError, subprocess.TimeoutExpired, ValueError) as crashed:
                     out.emit(harness.row("ext-import", kind, 1, [], unit="bool", params=params,
-                                         error=harness.failure(crashed)))
+                                         error=failures.failure(crashed)))
                     continue
                 out.emit(harness.row("ext-import", kind, 1, [0 if error else 1], unit="bool",
                                      params={**params, "message": error}))

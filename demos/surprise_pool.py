@@ -18,6 +18,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import harness
+import placement
+import timer
 
 SOURCE = """
 def spin(n):
@@ -48,7 +50,7 @@ def measure(pool, workers, how, n, args, out):
     """One point: ``workers`` tasks spin(n) on the pool's threads, paired with sequential."""
     spin = load(how)
     want = [spin(n)] * workers
-    timings = harness.compare(
+    timings = timer.compare(
         {"sequential": lambda: [spin(n) for _ in range(workers)],
          "threads": lambda: [f.result() for f in [pool.submit(spin, n) for _ in range(workers)]]},
         args, paired_with="sequential")
@@ -60,7 +62,7 @@ def measure(pool, workers, how, n, args, out):
 
 def main(argv=None):
     args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv,
-                              default_workers=[harness.cores()], time_cap=3.0)
+                              default_workers=[placement.cores()], time_cap=3.0)
     out = harness.Output(args.json)
     for workers in args.workers:
         with ThreadPoolExecutor(max_workers=workers) as pool:

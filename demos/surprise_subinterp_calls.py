@@ -15,6 +15,7 @@ cost that grows with use shows. Each value is the time of one call.
 
 import harness
 import strategies
+import timer
 
 # Calls per timed value: few, so that a point spans few entries on a build whose cost per
 # entry grows with them (the harness batches calls until a value lasts 20 ms anyway).
@@ -24,7 +25,7 @@ WEAR = {"full": 10_000, "stage": 2_000, "quick": 20}  # entries between the two 
 
 def measure(interp, calls, wear, args, out):
     """Time both ways at one point, ``per-call`` as the baseline of each pair."""
-    timings = harness.compare(
+    timings = timer.compare(
         {"per-call": lambda: [interp.exec("f()") for _ in range(calls)],
          "one-entry": lambda: interp.exec(f"for _ in range({calls}): f()")},
         args, per=calls, paired_with="per-call")

@@ -17,6 +17,8 @@ import warnings
 
 import choices
 import harness
+import placement
+import timer
 import warm_pools
 from workloads import spin
 
@@ -93,7 +95,7 @@ def measure(workers, args, out):
             # Each pool's stream is timed back to back with the sequential one: its speedup
             # is the median ratio of those pairs.
             paired = "sequential" if "sequential" in candidates else None
-            for strategy, timing in harness.compare(candidates, args,
+            for strategy, timing in timer.compare(candidates, args,
                                                     paired_with=paired).items():
                 count = tasks[strategy]
                 out.emit(harness.measured_row(
@@ -115,7 +117,7 @@ def main(argv=None):
                                      "(default: the size's own)"}),
     ]
     args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, extra=options,
-                              default_workers=[harness.cores()], time_cap=1.5)
+                              default_workers=[placement.cores()], time_cap=1.5)
     if args.task_sizes:
         args.size = {**args.size, "tasks": args.task_sizes}
     # The thread pools of one worker count are shut down before the next count forks; a

@@ -2,7 +2,7 @@
 
 One worker, kept alive across measurements so that only the transfer is timed, on the same
 CPU as its caller and run as a batch job (``cpus`` 1 and ``scheduler`` "batch" in a row's
-params; see harness.beside_its_caller). The worker reads
+params; see placement.beside_its_caller). The worker reads
 every byte (a checksum) and returns the data; what differs is how the data travels:
 
 - threads share the object itself: nothing is copied;
@@ -21,7 +21,9 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import shared_memory
 
 import harness
+import placement
 import strategies
+import timer
 from payloads import checksum, checksum_shared_memory, echo, make_bytes, make_numbers
 
 # 1 KB, 4 KB ... 64 MB (powers of 4). A list of numbers stops at 4 MB (half a million
@@ -179,9 +181,9 @@ def unavailable_reason(strategy):
     return None
 
 
-def params(strategy, size, placement):
+def params(strategy, size, placed):
     """What a row records about how the data travelled, and where the worker ran."""
-    found = {"size_bytes": size, **placement}
+    found = {"size_bytes": size, **placed}
     if strategy.startswith("subinterpreters"):
         found["api"] = strategies.SUBINTERPRETER_API
     if strategy.startswith("processes"):
@@ -216,7 +218,7 @@ def measure(workload, table, workers, size, args):
         return crc == expected and (back is None or checksum(back) == expected)
 
     running = {s: w for s, w in workers.items() if not isinstance(w, str)}
-    timings = harness.compare(
+    timings = timer.compare(
         {s: lambda s=s, w=w: table[s][1](w, data) for s, w in running.items()}, args)
     rows = []
     for strategy in table:
@@ -235,7 +237,7 @@ def measure(workload, table, workers, size, args):
 def main(argv=None):
     args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=1.0)
     # The worker and its caller share one CPU, and the caller runs until it waits.
-    args.placement = harness.beside_its_caller()
+    args.placement = placement.beside_its_caller()
     out = harness.Output(args.json)
     for workload, table in STRATEGIES.items():
         sizes = [s for s in args.size if workload != "list" or s <= LARGEST_LIST]

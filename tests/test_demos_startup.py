@@ -28,7 +28,7 @@ def test_first_start_repeated_start_and_round_trip_for_every_strategy(record, va
     for row in run["results"]:
         if row["available"]:
             assert row["correct"] is True
-            # "first" is one value by definition; --quick takes at most 3 (harness.MODES)
+            # "first" is one value by definition; --quick takes at most 3 (timer.MODES)
             assert len(row["values"]) == (1 if row["workload"] == "first" else 3), row
 
 

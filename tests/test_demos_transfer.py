@@ -50,10 +50,10 @@ def test_memoryview_sharing_is_unavailable_exactly_on_3_12(record, variant):
 
 # A worker process that dies mid-transfer must become a row with the error.
 CRASHING = """
-import os, harness, transfer
+import os, harness, placement, transfer
 from concurrent.futures import ProcessPoolExecutor
 out, args = harness.Output(True), harness.parse_args("", transfer.SIZES, ["--quick"])
-args.placement = harness.beside_its_caller()
+args.placement = placement.beside_its_caller()
 table = {"processes-pickle": (None, lambda pool, data: pool.submit(os._exit, 3).result())}
 with ProcessPoolExecutor(1) as pool:
     for row in transfer.measure("bytes", table, {"processes-pickle": pool}, 1024, args):

@@ -1,10 +1,12 @@
-"""The demos' own rules, read from demos/harness.py: the package never restates them.
+"""The demos' own rules, read from demos/placement.py and demos/limits.py: the package never
+restates them.
 
 The demos run on every interpreter variant with the standard library alone, so the rules that
-both sides must agree on live in the demo harness: which worker counts a run takes (1, 2, 4
-... all usable CPUs), how many CPUs are usable, and the limits on --workers and --repeats.
-The package loads that one file (it needs nothing but the standard library) and uses the
-same functions, so a task checking options and a demo running them cannot disagree.
+both sides must agree on live in demos/: which worker counts a run takes (1, 2, 4 ... all
+usable CPUs) and how many CPUs are usable (``placement``), and the bounds of --workers,
+--repeats and --time-cap (``limits``). The package loads those two files (they need nothing
+but the standard library and import nothing from demos/) and uses the same functions and
+numbers, so a task checking options and a demo running them cannot disagree.
 """
 
 from __future__ import annotations
@@ -15,21 +17,25 @@ from types import ModuleType
 from inparallel.paths import DEMOS
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("inparallel_demo_harness", DEMOS / "harness.py")
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"inparallel_demo_{name}", DEMOS / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-_HARNESS = _load()
+_PLACEMENT = _load("placement")
+_LIMITS = _load("limits")
 
 #: 1, 2, 4 ... up to ``limit``, ``limit`` included: the worker counts of a default run.
-worker_counts = _HARNESS.worker_counts
+worker_counts = _PLACEMENT.worker_counts
 #: The CPUs this process may use (its affinity), which is what workers can get.
-usable_cpus = _HARNESS.cores
+usable_cpus = _PLACEMENT.cores
 #: More workers than this is a typo, not an experiment.
-MAX_WORKERS: int = _HARNESS.MAX_WORKERS
+MAX_WORKERS: int = _LIMITS.MAX_WORKERS
 #: The most values one point may ask for (--repeats).
-MAX_REPEATS: int = _HARNESS.REPEATS_LIMIT
+MAX_REPEATS: int = _LIMITS.REPEATS_LIMIT
+#: The shortest and the longest --time-cap, in seconds per point.
+MIN_TIME_CAP_S: float = _LIMITS.MIN_TIME_CAP_S
+MAX_TIME_CAP_S: float = _LIMITS.MAX_TIME_CAP_S

@@ -2,7 +2,7 @@
 
 Records migrate old files with it, the pyperformance task summarises with it, and the analysis
 aggregates with it (``inparallel.analysis.stats`` re-exports it); the demos carry their own
-copy in demos/harness.py, since they run without this package.
+copy in demos/timer.py, since they run without this package.
 """
 
 from __future__ import annotations
