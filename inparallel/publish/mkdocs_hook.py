@@ -9,8 +9,8 @@
 - ``generated/finding-<name>.md``, ``generated/claims-table.md``, ``generated/cited*.md``: the
   findings (claims bound to data) and the cited figures, see ``inparallel.publish.claims``;
 - ``generated/charts.json``: which data files (and their SHA-256) each chart was drawn from;
-- ``generated/code-<approach>.md``: an approach's minimal example, included from the section its
-  demo marks with ``# --8<-- [start:<approach>]``/``[end:...]`` comments (so the page always
+- ``generated/code-<page>.md``: a strategy page's minimal example, included from the section
+  its demo marks with ``# --8<-- [start:<page>]``/``[end:...]`` comments (so the page always
   shows the code as it is), and a link to the whole demo;
 - ``generated/runs.md``: every run, per demo and machine (``inparallel.publish.runs_page``).
 
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from inparallel.analysis.results import evidence_path
+from inparallel.paths import CHARTS_DIR, DOCS
 from inparallel.publish import charts, claims, diagrams, escape, packages_page, runs_page
 from inparallel.records.load import load_demo
 
@@ -42,10 +43,11 @@ log = logging.getLogger("mkdocs.hooks.inparallel")
 
 GENERATED = "generated"
 
-# Where each approach's minimal example lives: the demo and its section, marked in the demo
-# itself by ``# --8<-- [start:<approach>]`` and ``# --8<-- [end:<approach>]`` comments (the
-# snippets extension includes the lines between them). The example is the one on its slide.
-APPROACH_CODE: dict[str, str] = {
+# Where each strategy page's minimal example lives (keyed by the page, docs/<page>.md): the
+# demo and its section, marked in the demo itself by ``# --8<-- [start:<page>]`` and
+# ``# --8<-- [end:<page>]`` comments (the snippets extension includes the lines between
+# them). The example is the one on its slide.
+STRATEGY_PAGE_CODE: dict[str, str] = {
     "free-threading": "nogil.py",
     "subinterpreters": "strategies.py",
     "multiprocessing": "strategies.py",
@@ -76,8 +78,8 @@ def _no_data(chart: charts.Chart) -> str:
 # and why, commands) is on the runs page, where the link lands.
 FIGURE = escape.templates.from_string("""\
 <figure markdown>
-![{{ alt }}](assets/charts/{{ stem }}-light.svg#only-light)
-![{{ alt }}](assets/charts/{{ stem }}-dark.svg#only-dark)
+![{{ alt }}]({{ folder }}/{{ stem }}-light.svg#only-light)
+![{{ alt }}]({{ folder }}/{{ stem }}-dark.svg#only-dark)
 <figcaption markdown>{{ machine }}. Median of {{ runs }}\
 {%- if excluded %} ({{ excluded }} left out){% endif %}; error bars: the lowest and highest \
 run, or one run's 95% interval of its median. Reproduce: {{ command }}.</figcaption>
@@ -90,6 +92,7 @@ def _figure(drawn: charts.Drawn, short_name: bool) -> str:
     the machine, how many runs were aggregated (linked to their table), and the command."""
     data = drawn.data
     return FIGURE.render(
+        folder=CHARTS_DIR.relative_to(DOCS).as_posix(),
         alt=drawn.chart.alt, stem=escape.href(drawn.chart.name if short_name else drawn.stem),
         machine=data.machine.label, runs=runs_page.runs_link(drawn.chart.demo, data),
         excluded=len(data.excluded), command=escape.code(data.command))
@@ -120,22 +123,22 @@ def _has_section(path: Path, name: str) -> bool:
     return all(f"--8<-- [{end}:{name}]" in text for end in ("start", "end"))
 
 
-def code_snippet(demos_dir: Path, approach: str) -> str:
-    """An approach's minimal example, included from the marked section of its demo, and a link
-    to the whole demo; a note instead while the demo has no such section."""
-    name = APPROACH_CODE[approach]
+def code_snippet(demos_dir: Path, page: str) -> str:
+    """A strategy page's minimal example, included from the marked section of its demo, and a
+    link to the whole demo; a note instead while the demo has no such section."""
+    name = STRATEGY_PAGE_CODE[page]
     rel = f"{DEMOS}/{name}"
-    if not _has_section(demos_dir / name, approach):
-        return ('!!! info "Demo code not marked yet"\n\n    The example of this approach is the '
-                f"part of `{rel}` between `# --8<-- [start:{approach}]` and "
-                f"`# --8<-- [end:{approach}]` comments, which it does not have yet.\n")
-    return (f'```python title="{rel}"\n--8<-- "{rel}:{approach}"\n```\n\n'
+    if not _has_section(demos_dir / name, page):
+        return ('!!! info "Demo code not marked yet"\n\n    The example of this strategy is the '
+                f"part of `{rel}` between `# --8<-- [start:{page}]` and "
+                f"`# --8<-- [end:{page}]` comments, which it does not have yet.\n")
+    return (f'```python title="{rel}"\n--8<-- "{rel}:{page}"\n```\n\n'
             f"The whole demo, with its command line and its checks: [`{rel}`]({rel}).\n")
 
 
 def write_code_snippets(demos_dir: Path, docs_dir: Path) -> dict[str, str]:
-    """Write the ``code-<approach>`` snippets; cheap, so the hook redoes it on every build."""
-    snippets = {f"code-{a}": code_snippet(demos_dir, a) for a in APPROACH_CODE}
+    """Write the ``code-<page>`` snippets; cheap, so the hook redoes it on every build."""
+    snippets = {f"code-{page}": code_snippet(demos_dir, page) for page in STRATEGY_PAGE_CODE}
     for name, text in snippets.items():
         _write(docs_dir / GENERATED / f"{name}.md", text.rstrip("\n") + "\n")
     return snippets
@@ -148,7 +151,7 @@ def generate(data_dir: Path, docs_dir: Path, demos_dir: Path | None = None
     Returns what was drawn and every finding's evaluation; a claim the data contradict is
     written with its visible mark (``invoke docs`` then refuses to build, see ``main``).
     """
-    drawn = charts.draw_all(data_dir, docs_dir / charts.CHARTS_DIR.relative_to("docs"))
+    drawn = charts.draw_all(data_dir, docs_dir / CHARTS_DIR.relative_to(DOCS))
     diagrams.draw_all(docs_dir / diagrams.DIAGRAMS_DIR.relative_to("docs"))
     out_dir = docs_dir / GENERATED
     snippets = _figures(drawn)
@@ -187,9 +190,11 @@ def copy_project(repo: Path, target: Path, data_dir: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "tasks.py"):
         shutil.copy2(repo / name, target / name)
-    ignore = shutil.ignore_patterns(GENERATED, "charts", "diagrams", "__pycache__", "slides")
+    # Generated folders are left behind in docs/ only: the package has a charts folder too.
+    generated = shutil.ignore_patterns(GENERATED, "charts", "diagrams", "__pycache__", "slides")
     for folder in ("docs", "demos", "inparallel"):
         if (repo / folder).is_dir():
+            ignore = generated if folder == "docs" else shutil.ignore_patterns("__pycache__")
             shutil.copytree(repo / folder, target / folder, ignore=ignore)
     shutil.copytree(data_dir, target / "data")
     return target
@@ -227,7 +232,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Publish every data file at ``data/<demo>/<file>.json`` so that the runs page links to
-    it, and every demo at ``demos/<file>.py`` so that an approach's page links its demo."""
+    it, and every demo at ``demos/<file>.py`` so that a strategy's page links its demo."""
     from mkdocs.structure.files import File
 
     project = Path(config["config_file_path"]).parent
