@@ -23,7 +23,7 @@ import timer
 # one core, long enough that starting the threads is lost in the noise, short enough that
 # the adaptive rule gets a dozen values of the slowest pair within its time cap.
 SIZES = {"full": 1_000_000, "stage": 200_000, "quick": 20_000}
-TIME_CAP_S = 2.5  # per point in a full run
+TIME_CAP_S = 1.5  # per point in a full run
 STAGE_TIME_CAP_S = 0.25  # per point on stage: what the slide's slot was timed with
 
 

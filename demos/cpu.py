@@ -21,8 +21,8 @@ from workloads import count_primes, word_stats
 
 WORKLOADS = {"numeric": count_primes, "objects": word_stats}
 # One unit takes about 0.04-0.06 s on one core of the 2-core machine with 3.14 (0.1 s on
-# 3.13t): short enough that the per-point time cap holds a score of values, whose median has
-# a tight interval, and long enough that handing the unit over is a small part of it.
+# 3.13t): short enough that the per-point time cap holds a dozen values or more, whose
+# median has a tight interval, and long enough that handing the unit over is a small part.
 SIZES = {"full": {"numeric": 55_000, "objects": 25_000},
          "stage": {"numeric": 30_000, "objects": 12_000},
          "quick": {"numeric": 3_000, "objects": 1_000}}
@@ -59,7 +59,7 @@ def params(strategy, size, workers):
 
 
 def main(argv=None):
-    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=2.0)
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=0.8)
     out = harness.Output(args.json)
     for workload, fn in WORKLOADS.items():
         size = args.size[workload]

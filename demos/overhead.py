@@ -19,31 +19,32 @@ from workloads import count_primes, fib, json_roundtrip, sort_records, word_stat
 # What each stresses: arithmetic loops, dicts and strings, calls, a C codec, comparisons.
 WORKLOADS = {"numeric": count_primes, "objects": word_stats, "calls": fib,
              "json": json_roundtrip, "sort": sort_records}
-# About 0.15-0.2 s each on one core of the 2-core machine with 3.14 (0.2-0.35 s on 3.13t).
-SIZES = {"full": {"numeric": 110_000, "objects": 50_000, "calls": 31, "json": 50_000,
-                  "sort": 120_000},
+# About 0.06-0.1 s each on one core of the 2-core machine with 3.14 (up to twice on 3.13t):
+# a dozen values fit in the bench's share of 15 minutes.
+SIZES = {"full": {"numeric": 55_000, "objects": 25_000, "calls": 30, "json": 25_000,
+                  "sort": 60_000},
          "stage": {"numeric": 30_000, "objects": 12_000, "calls": 27, "json": 12_000,
                    "sort": 30_000},
          "quick": {"numeric": 3_000, "objects": 1_000, "calls": 18, "json": 1_000,
                    "sort": 5_000}}
 # The right answers, so that a build computing something else is caught, not timed.
 EXPECTED = {
-    ("numeric", 110_000): 10453, ("numeric", 3_000): 430,
-    ("objects", 50_000): ([("alpha0", 6250), ("alpha1", 18750), ("alpha2", 18750)], 400000),
+    ("numeric", 55_000): 5590, ("numeric", 3_000): 430,
+    ("objects", 25_000): ([("alpha0", 3125), ("alpha1", 9375), ("alpha2", 9375)], 200000),
     ("objects", 1_000): ([("alpha0", 125), ("alpha1", 375), ("alpha2", 375)], 8000),
     ("numeric", 30_000): 3245,
     ("objects", 12_000): ([("alpha0", 1500), ("alpha1", 4500), ("alpha2", 4500)], 96000),
-    ("calls", 31): 1346269, ("calls", 27): 196418, ("calls", 18): 2584,
+    ("calls", 30): 832040, ("calls", 27): 196418, ("calls", 18): 2584,
     ("json", 12_000): (915340, 71994000),
     ("sort", 30_000): ((0, "name0"), (10006, "name54"), 30000),
-    ("json", 50_000): (3908340, 1249975000), ("json", 1_000): (72840, 499500),
-    ("sort", 120_000): ((0, "name0"), (10006, "name96"), 120000),
+    ("json", 25_000): (1935840, 312487500), ("json", 1_000): (72840, 499500),
+    ("sort", 60_000): ((0, "name0"), (10006, "name75"), 60000),
     ("sort", 5_000): ((0, "name0"), (10006, "name40"), 5000),
 }
 
 
 def main(argv=None):
-    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=3.0)
+    args = harness.parse_args(__doc__.splitlines()[0], SIZES, argv, time_cap=2.0)
     out = harness.Output(args.json)
     for workload, fn in WORKLOADS.items():
         size = args.size[workload]
