@@ -26,6 +26,13 @@ def test_flags_match_the_name(name):
     assert ("--disable-gil" in variant.configure) == name.endswith("t")
 
 
+@pytest.mark.parametrize("label,free", [
+    ("3.14t", True), ("3.14", False), ("3.14t PYTHON_GIL=1", True), ("3.13 PYTHON_GIL=0", False),
+    ("3.16t", True), ("3.16", False), ("", False)])
+def test_free_threaded_is_the_catalog_flag_and_for_other_builds_the_t_suffix(label, free):
+    assert catalog.is_free_threaded(label) is free
+
+
 def test_gil_and_free_threaded_builds_of_a_release_share_the_tarball():
     variants = catalog.load()
     for name in ("3.13", "3.14", "3.15"):

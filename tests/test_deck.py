@@ -19,6 +19,7 @@ from conftest import REPO
 from inparallel.analysis import findings as f
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis.metrics import Estimate
+from inparallel.analysis.verdict import Verdict
 from inparallel.errors import UserError
 from inparallel.publish import deck, deck_findings, rehearse, slides
 
@@ -155,9 +156,9 @@ def test_a_short_form_uses_only_numbers_its_finding_computes() -> None:
         assert keys <= set(re.findall(r"\{(\w+)", full)), f"{name}: {keys}"
 
 
-def _verdict(status: str = "holds") -> f.Verdict:
+def _verdict(status: str = "holds") -> Verdict:
     speedup = fmt.ranged(Estimate(1.94, 1.91, 1.97))
-    return f.Verdict(status, {"n": "2", "free": "3.14t", "gil": "3.14", "free_x": speedup,
+    return Verdict(status, {"n": "2", "free": "3.14t", "gil": "3.14", "free_x": speedup,
                               "gil_x": fmt.ranged(Estimate(1.03, 1.01, 1.04))}, "cond")
 
 

@@ -18,7 +18,7 @@ from conftest import REPO
 from demo_checks import check_rows, check_stored, quick_record, run_of, variants
 
 from inparallel.analysis import findings
-from inparallel.analysis import metrics as m
+from inparallel.analysis.demos import contention as contention_metrics
 
 WORKLOADS = ("dict", "list", "counter", "refcount")
 STRATEGIES = ("threads-shared", "threads-local")
@@ -138,8 +138,8 @@ def _result(*pairs):
 
 
 def test_an_effect_is_shown_only_at_five_times_the_noise():
-    found = m.contention(_result(_pair("dict", 1.6, 1.0, 0.1), _pair("list", 1.4, 1.0, 0.1)),
-                         "3.14t")
+    found = contention_metrics.contention(
+        _result(_pair("dict", 1.6, 1.0, 0.1), _pair("list", 1.4, 1.0, 0.1)), "3.14t")
     assert found["dict"].shown and found["dict"].ratio == pytest.approx(1.6)
     assert not found["list"].shown  # 0.4 s apart, noise 0.1 s: 4x, not 5x
     assert found["dict"].workers == 2
@@ -148,7 +148,7 @@ def test_an_effect_is_shown_only_at_five_times_the_noise():
 def test_a_point_without_an_interval_never_shows_an_effect():
     points = _pair("dict", 3.0, 1.0, 0.0)
     points = [P(p.workload, p.strategy, p.workers, p.median, None, None) for p in points]
-    assert not m.contention(_result(points), "3.14t")["dict"].shown
+    assert not contention_metrics.contention(_result(points), "3.14t")["dict"].shown
 
 
 def test_the_effects_finding_lists_what_was_shown_and_what_was_not():

@@ -23,6 +23,7 @@ from demo_checks import check_stored, located, record_fixture, run_of, variants
 
 from inparallel.analysis import findings
 from inparallel.analysis import metrics as m
+from inparallel.analysis.demos import service
 
 DEMOS = REPO / "demos"
 sys.path.insert(0, str(DEMOS))
@@ -256,9 +257,9 @@ def test_saturation_is_the_least_cpu_cost_that_keeps_most_of_a_core_busy():
     def curve(rates):
         return {ms: m.Estimate(r, r, r) for ms, r in rates.items()}
 
-    assert m.saturation(curve({0.0: 9000, 0.5: 1700, 2.0: 480}))[0] == 0.5  # 0.85 of a core
-    assert m.saturation(curve({0.0: 9000, 0.5: 1000, 2.0: 300})) is None  # 0.5, 0.6: not yet
-    assert m.work_cores(m.Estimate(400, 300, 500), 5).value == 2.0
+    assert service.saturation(curve({0.0: 9000, 0.5: 1700, 2.0: 480}))[0] == 0.5  # 0.85 of a core
+    assert service.saturation(curve({0.0: 9000, 0.5: 1000, 2.0: 300})) is None  # 0.5, 0.6: not yet
+    assert service.work_cores(m.Estimate(400, 300, 500), 5).value == 2.0
 
 
 def test_the_one_core_finding_holds_while_neither_model_uses_a_second_core():
@@ -284,9 +285,9 @@ def test_the_multicore_finding_fails_when_a_parallel_model_does_not_pull_ahead()
 
 def test_the_p99_curve_runs_over_connections_at_one_cpu_cost():
     result = Points({}, {("3.14", "asyncio"): {256: 0.9, 16: 0.1, 64: 0.3}})
-    curve = m.service_by_connections(result, "3.14", "asyncio", 2.0)
+    curve = service.service_by_connections(result, "3.14", "asyncio", 2.0)
     assert list(curve) == [16, 64, 256] and curve[64].value == 0.3
-    assert m.service_by_connections(result, "3.14", "asyncio", 5.0) == {}
+    assert service.service_by_connections(result, "3.14", "asyncio", 5.0) == {}
 
 
 def test_the_loadgen_finding_reports_wrks_busiest_point_and_fails_above_half_a_core():
@@ -300,6 +301,6 @@ def test_the_loadgen_finding_reports_wrks_busiest_point_and_fails_above_half_a_c
     check = findings.finding("service-loadgen-share").check
     verdict = check(loadgen({"asyncio": 0.2, "threads": 0.31}))
     assert verdict.status == "holds" and verdict.numbers["cores"] == "0.31"
-    assert verdict.numbers["model"] == "threads" and verdict.numbers["work"] == "no Python work"
+    assert verdict.numbers["strategy"] == "threads" and verdict.numbers["work"] == "no Python work"
     assert check(loadgen({"asyncio": 0.7})).status == "fails"
     assert check(Points({})).status == "no-data"

@@ -13,6 +13,7 @@ from demo_checks import check_stored, record_fixture, run_demo_code, run_of, var
 from record_samples import put, row, run
 
 from inparallel.analysis import findings
+from inparallel.analysis.demos.shared_state import shared_state_threads
 from inparallel.analysis.stats import aggregate
 from inparallel.paths import DEMOS
 from inparallel.publish import charts
@@ -174,7 +175,7 @@ def synthetic(variant):
 def test_the_finding_says_by_how_much_threads_beat_the_others(tmp_path):
     put(tmp_path, samples.record("shared_state", runs=[synthetic("3.14"), synthetic("3.14t")]))
     data = aggregate(load_demo(tmp_path, "shared_state"))[0]
-    verdict = findings.shared_state_threads(data)
+    verdict = shared_state_threads(data)
     assert verdict.status == "holds"
     numbers = verdict.numbers
     assert numbers["lightest"] == "processes-fork" and numbers["mem_x"].startswith("1.61")

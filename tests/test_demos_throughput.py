@@ -14,6 +14,7 @@ from record_samples import put, row, run
 
 from inparallel.analysis import findings
 from inparallel.analysis import metrics as m
+from inparallel.analysis.demos import throughput
 from inparallel.analysis.stats import aggregate
 from inparallel.publish import charts, claims
 from inparallel.records.load import load_demo
@@ -101,7 +102,7 @@ def result(tmp_path):
 
 
 def test_speedup_is_tasks_per_second_against_sequential_per_task_duration(tmp_path):
-    curves = m.stream_speedups(result(tmp_path), "3.14t")
+    curves = throughput.stream_speedups(result(tmp_path), "3.14t")
     assert set(curves) == {"threads", "processes-spawn"}
     assert list(curves["threads"]) == pytest.approx([0.001, 0.01, 0.1])
     assert [v.value for v in curves["threads"].values()] == pytest.approx([1.9] * 3)
@@ -113,25 +114,26 @@ def test_speedup_is_tasks_per_second_against_sequential_per_task_duration(tmp_pa
 def test_break_even_lies_between_the_sizes_around_the_crossing():
     est = m.Estimate
     curve = {0.001: est(0.5, 0.5, 0.5), 0.01: est(2.0, 2.0, 2.0)}
-    found = m.break_even(curve)
+    found = throughput.break_even(curve)
     assert found.kind == "between"
     assert found.seconds == pytest.approx(0.001 * 10 ** 0.5)  # halfway on log scales
-    assert m.break_even({0.001: est(1.5, 1.5, 1.5)}).kind == "always"
-    assert m.break_even({0.001: est(0.5, 0.5, 0.5), 0.1: est(0.9, 0.9, 0.9)}).kind == "never"
+    assert throughput.break_even({0.001: est(1.5, 1.5, 1.5)}).kind == "always"
+    behind = {0.001: est(0.5, 0.5, 0.5), 0.1: est(0.9, 0.9, 0.9)}
+    assert throughput.break_even(behind).kind == "never"
     # Behind again at a larger size: the crossing after the last loss counts.
     late = {0.001: est(2, 2, 2), 0.01: est(0.5, 0.5, 0.5), 0.1: est(2, 2, 2)}
-    assert 0.01 < m.break_even(late).seconds < 0.1
-    assert m.break_even({}) is None
+    assert 0.01 < throughput.break_even(late).seconds < 0.1
+    assert throughput.break_even({}) is None
 
 
 def test_findings_state_the_break_even_and_the_speedup(tmp_path):
     data = result(tmp_path)
-    verdict = findings.throughput_break_even(data)
+    verdict = throughput.throughput_break_even(data)
     assert verdict.status == "holds"
     assert "threads behind at every size" in verdict.numbers["gil_breaks"]
     assert "threads ahead at every size" in verdict.numbers["free_breaks"]
     assert "processes-spawn about" in verdict.numbers["free_breaks"]
-    steady = findings.throughput_steady_speedup(data)
+    steady = throughput.throughput_steady_speedup(data)
     assert steady.numbers["free_x"].startswith("threads 1.90")
     assert steady.numbers["n"] == "2"
 
@@ -144,7 +146,7 @@ def test_findings_state_the_break_even_and_the_speedup(tmp_path):
 def test_thread_pools_on_every_build(tmp_path, scales, status, scaled, behind):
     runs = [synthetic(variant, scale) for variant, scale in scales.items()]
     put(tmp_path, samples.record("throughput", runs=runs, settings={"size": "full"}))
-    verdict = findings.throughput_threads_every_build(aggregate(load_demo(tmp_path,
+    verdict = throughput.throughput_threads_every_build(aggregate(load_demo(tmp_path,
                                                                           "throughput"))[0])
     assert verdict.status == status  # a GIL build's pool above 1.2x fails it
     assert verdict.numbers["gil_x"].startswith("3.12 ")  # every build, oldest first
@@ -157,7 +159,7 @@ def test_a_wrong_answer_contradicts_the_findings(tmp_path):
     doc["runs"][1]["results"][1]["correct"] = False
     put(tmp_path, doc)
     data = aggregate(load_demo(tmp_path, "throughput"))[0]
-    assert findings.throughput_break_even(data).status == "fails"
+    assert throughput.throughput_break_even(data).status == "fails"
 
 
 def test_without_data_the_findings_say_so(tmp_path):

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from inparallel.analysis import findings
+from inparallel.analysis.verdict import Verdict
 from inparallel.errors import UserError
 from inparallel.publish import claims, mkdocs_hook
 
@@ -122,7 +123,7 @@ def test_a_demo_without_data_is_no_data_and_says_how_to_measure(tmp_path: Path) 
 def test_runs_that_lack_what_a_finding_needs_are_not_called_missing() -> None:
     finding = findings.finding("cpu-parallel-strategies")
     [result] = [e.result for e in claims.evaluate(FIXTURES, [finding]) if e.result is not None]
-    lacking = claims.Evaluation(finding, result, findings.Verdict.no_data("needs fork rows"))
+    lacking = claims.Evaluation(finding, result, Verdict.no_data("needs fork rows"))
     text = claims.render(finding, [lacking])
     assert "do not hold what this claim needs yet (needs fork rows)" in text
     assert "committed yet" not in text
@@ -135,6 +136,12 @@ def test_every_finding_is_named_once_and_renders_its_numbers() -> None:
         if evaluation.verdict.status == "holds":
             sentence = evaluation.finding.sentence(evaluation.verdict)
             assert "{" not in sentence, evaluation.finding.name
+
+
+def test_each_finding_is_checked_by_the_function_named_after_it_in_its_demos_module() -> None:
+    for finding in findings.FINDINGS:
+        assert finding.check.__name__ == finding.name.replace("-", "_"), finding.name
+        assert finding.check.__module__ == f"inparallel.analysis.demos.{finding.demo}"
 
 
 def test_cited_figures_have_a_source_and_a_link(tmp_path: Path) -> None:

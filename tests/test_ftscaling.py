@@ -20,7 +20,8 @@ import pytest
 from conftest import REPO
 from record_samples import put, record, row, run
 
-from inparallel.analysis import findings, ftscaling
+from inparallel.analysis import findings
+from inparallel.analysis.demos import ftscaling
 from inparallel.analysis.results import machine_results
 from inparallel.build import ftscaling_tree
 from inparallel.build.catalog import Variant
@@ -228,7 +229,7 @@ def test_cases_are_placed_by_their_whole_interval(tmp_path: Path) -> None:
     assert {n: c.kind for n, c in found.items()} == {
         "gen": "flat", "calls": "scaled", "odd": "unsure"}
     assert found["calls"].speedup.value == pytest.approx(1.9)
-    verdict = ftscaling.which_scale(result)
+    verdict = ftscaling.ftscaling_which_scale(result)
     assert verdict.status == "holds"
     assert "1 of 3 scaled (calls)" in verdict.numbers["builds"]
     assert "short of evidence (odd)" in verdict.numbers["builds"]
@@ -237,7 +238,7 @@ def test_cases_are_placed_by_their_whole_interval(tmp_path: Path) -> None:
 def test_which_scale_fails_when_a_case_has_no_speedup(tmp_path: Path) -> None:
     # 1.5 x 2 = 3x on 2 threads: more than two threads can do, a measurement error.
     result = result_of(tmp_path, {"3.14t": {"calls": STEADY, "broken": [1.5] * 12}})
-    verdict = ftscaling.which_scale(result)
+    verdict = ftscaling.ftscaling_which_scale(result)
     assert verdict.status == "fails"
     assert "missing: 3.14t broken" in verdict.condition
 
@@ -245,7 +246,7 @@ def test_which_scale_fails_when_a_case_has_no_speedup(tmp_path: Path) -> None:
 def test_which_scale_is_no_evidence_when_a_build_has_only_imprecise_cases(
         tmp_path: Path) -> None:
     result = result_of(tmp_path, {"3.14t": {"calls": STEADY}, "3.15t": {"calls": SCATTERED}})
-    verdict = ftscaling.which_scale(result)
+    verdict = ftscaling.ftscaling_which_scale(result)
     assert verdict.status == "no-evidence"
     assert verdict.shortfall == ("3.15t calls",)
 
@@ -253,16 +254,16 @@ def test_which_scale_is_no_evidence_when_a_build_has_only_imprecise_cases(
 def test_what_changed_holds_fails_and_wants_evidence_as_the_data_say(tmp_path: Path) -> None:
     better = result_of(tmp_path / "a", {"3.13t": {"gen": FLAT, "calls": STEADY},
                                         "3.15t": {"gen": STEADY, "calls": STEADY}})
-    verdict = ftscaling.what_changed(better)
+    verdict = ftscaling.ftscaling_what_changed(better)
     assert verdict.status == "holds"
     assert verdict.numbers["k_up"] == "1" and verdict.numbers["k_same"] == "1"
     assert verdict.numbers["old"] == "3.13t (running the script of 3.14.7)"
     worse = result_of(tmp_path / "b", {"3.13t": {"gen": STEADY}, "3.15t": {"gen": FLAT}})
-    assert ftscaling.what_changed(worse).status == "fails"
+    assert ftscaling.ftscaling_what_changed(worse).status == "fails"
     unsure = result_of(tmp_path / "c", {"3.13t": {"gen": SCATTERED}, "3.15t": {"gen": FLAT}})
-    assert ftscaling.what_changed(unsure).status == "no-evidence"
+    assert ftscaling.ftscaling_what_changed(unsure).status == "no-evidence"
     one = result_of(tmp_path / "d", {"3.14t": {"gen": FLAT}})
-    assert ftscaling.what_changed(one).status == "no-data"
+    assert ftscaling.ftscaling_what_changed(one).status == "no-data"
 
 
 def test_the_findings_are_registered_and_render(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ import statistics
 import pytest
 from record_samples import put, record, row, run
 
-from inparallel.analysis import findings, metrics, stats
+from inparallel.analysis import metrics, stats
+from inparallel.analysis.demos import nogil
 from inparallel.measure import noise
 from inparallel.records import load
 from inparallel.records.errors import InvalidRecord
@@ -103,7 +104,7 @@ def test_a_finding_on_imprecise_points_has_not_enough_evidence(tmp_path):
     put(tmp_path, _noisy(record(runs=[run("3.14", _nogil(1.0, 2.0, [0.5] * 10)),
                                       run("3.14t", _nogil(1.0, 0.55, wide))]), 0.02))
     (result,) = stats.aggregate(load.load_demo(tmp_path, "nogil"))
-    verdict = findings.nogil_threads_scale(result)
+    verdict = nogil.nogil_threads_scale(result)
     assert verdict.status == "no-evidence"
     assert verdict.shortfall == ("3.14t threads x2 (numeric)",)
 

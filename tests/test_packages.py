@@ -324,37 +324,37 @@ def test_the_matrix_marks_each_check_and_links_its_row(data_dir):
 
 
 def test_the_findings_count_packages_and_hold_only_with_the_evidence(data_dir):
-    from inparallel.analysis import findings
+    from inparallel.analysis.demos import packages as packages_findings
     from inparallel.analysis.results import machine_results
 
     synthetic_packages(data_dir)
     [result] = machine_results(data_dir, "packages")
-    gil = findings.packages_keep_gil_off(result)
+    gil = packages_findings.packages_gil_stays_off(result)
     assert gil.status == "holds"
     assert dict(gil.numbers) == {"free": "3.14t", "k": "1", "n": "2",
                                  "back": "it came back, with a warning, for: beta"}
-    sub = findings.packages_in_subinterpreters(result)
+    sub = packages_findings.packages_subinterpreters(result)
     assert sub.status == "holds"
     assert dict(sub.numbers) == {"gil": "3.14", "k": "1", "n": "2", "refused": "beta"}
 
 
 def test_a_gil_that_came_back_without_a_warning_contradicts_the_finding(tmp_path):
-    from inparallel.analysis import findings
+    from inparallel.analysis.demos import packages as packages_findings
     from inparallel.analysis.results import machine_results
 
     synthetic_packages(tmp_path, warned=False)
     [result] = machine_results(tmp_path, "packages")
-    assert findings.packages_keep_gil_off(result).status == "fails"
+    assert packages_findings.packages_gil_stays_off(result).status == "fails"
 
 
 def test_without_data_the_page_and_findings_say_so(data_dir):
-    from inparallel.analysis import findings
+    from inparallel.analysis.demos import packages as packages_findings
     from inparallel.publish import packages_page
 
     assert "No measurement of the `packages` demo" in packages_page.matrix(data_dir)
     empty = type("Empty", (), {"points": (), "select": lambda self, **_: []})()
-    assert findings.packages_keep_gil_off(empty).status == "no-data"
-    assert findings.packages_in_subinterpreters(empty).status == "no-data"
+    assert packages_findings.packages_gil_stays_off(empty).status == "no-data"
+    assert packages_findings.packages_subinterpreters(empty).status == "no-data"
 
 
 def demo_module():

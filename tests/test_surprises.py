@@ -16,7 +16,8 @@ from conftest import REPO
 from demo_checks import check_stored, located, record_fixture, run_of, variants
 
 from inparallel.analysis import findings
-from inparallel.analysis import surprises_free_threaded as ft
+from inparallel.analysis.demos.surprise_pool import surprise_pool_constant
+from inparallel.analysis.demos.surprise_subinterp_calls import surprise_subinterp_calls
 from inparallel.analysis.results import machine_results
 from inparallel.build import catalog
 
@@ -48,7 +49,7 @@ def _pool(variant, compiled_x, bytecode_x, mortal=True):
 
 def test_the_pool_finding_holds_where_the_source_says_the_constant_counts():
     result = Result(points=_pool("3.14t", 0.5, 1.9) + _pool("3.15t", 1.9, 1.9))
-    verdict = ft.pool_constant(result)
+    verdict = surprise_pool_constant(result)
     assert verdict.status == "holds", verdict.condition
     assert verdict.numbers["counted"] == "3.14t" and verdict.numbers["borrowed"] == "3.15t"
     assert verdict.numbers["counted_compiled"].startswith("3.14t: 0.50")
@@ -62,11 +63,11 @@ def test_the_pool_finding_holds_where_the_source_says_the_constant_counts():
     _pool("3.14t", 0.5, 1.9) + _pool("3.15t", 0.5, 1.9),  # 3.15t's borrowing did not help
 ], ids=["compiled-scaled", "bytecode-slow", "immortal", "borrow-slow"])
 def test_data_against_the_cause_contradict_the_pool_finding(points):
-    assert ft.pool_constant(Result(points=points)).status == "fails"
+    assert surprise_pool_constant(Result(points=points)).status == "fails"
 
 
 def test_the_pool_finding_needs_a_free_threaded_build():
-    assert ft.pool_constant(Result(points=_pool("3.14", 0.9, 0.9))).status == "no-data"
+    assert surprise_pool_constant(Result(points=_pool("3.14", 0.9, 0.9))).status == "no-data"
 
 
 def _calls(variant, per_call, one_entry, worn):
@@ -78,7 +79,7 @@ def _calls(variant, per_call, one_entry, worn):
 
 def test_the_calls_finding_holds_when_the_entry_is_the_cost_and_grows():
     result = Result(points=_calls("3.14", 1e-4, 2e-6, 1e-4) + _calls("3.14t", 1e-3, 3e-6, 2e-3))
-    verdict = ft.subinterp_calls(result)
+    verdict = surprise_subinterp_calls(result)
     assert verdict.status == "holds", verdict.condition
     assert verdict.numbers["dearer"] == "3.14t: 10.0\N{MULTIPLICATION SIGN}"
     assert verdict.numbers["free_growth"] == "3.14t: +100 %"
@@ -93,16 +94,16 @@ def test_the_calls_finding_holds_when_the_entry_is_the_cost_and_grows():
     _calls("3.14", 1e-4, 2e-6, 1e-4) + _calls("3.14t", 1e-3, 3e-6, 1e-3),  # no growth
 ], ids=["not-dearer", "not-the-entry", "no-growth"])
 def test_data_against_the_cause_contradict_the_calls_finding(points):
-    assert ft.subinterp_calls(Result(points=points)).status == "fails"
+    assert surprise_subinterp_calls(Result(points=points)).status == "fails"
 
 
 def test_the_calls_finding_needs_a_twin():
     points = _calls("3.14t", 1e-3, 3e-6, 2e-3)
-    assert ft.subinterp_calls(Result(points=points)).status == "no-data"
+    assert surprise_subinterp_calls(Result(points=points)).status == "no-data"
 
 
-@pytest.mark.parametrize("demo,check", [("surprise_pool", ft.pool_constant),
-                                        ("surprise_subinterp_calls", ft.subinterp_calls)])
+@pytest.mark.parametrize("demo,check", [("surprise_pool", surprise_pool_constant),
+                                        ("surprise_subinterp_calls", surprise_subinterp_calls)])
 def test_the_findings_hold_on_the_committed_data(demo, check):
     results = machine_results(REPO / "data", demo)
     assert results, f"no committed data of the {demo} demo"

@@ -10,7 +10,8 @@ import pytest
 from conftest import REPO
 from demo_checks import check_stored, record_fixture, run_of, variants
 
-from inparallel.analysis import findings, surprises
+from inparallel.analysis import findings
+from inparallel.analysis.demos import surprise_ext_modules
 from inparallel.analysis.results import machine_results
 from inparallel.build import catalog
 
@@ -35,13 +36,13 @@ def _ext_points(variant, imported):
     return [SimpleNamespace(variant=variant, env={}, workload="ext-import", strategy=kind,
                             params={"module": module}, median=float(imported(module, kind)),
                             ok=True)
-            for module in (*surprises.EXT_MODULES, surprises.EXT_CONTROL)
-            for kind in surprises.EXT_CONFIGS]
+            for module in (*surprise_ext_modules.EXT_MODULES, surprise_ext_modules.EXT_CONTROL)
+            for kind in surprise_ext_modules.EXT_CONFIGS]
 
 
 def _as_the_source_says(free_threaded):
     def imported(module, kind):
-        if module == surprises.EXT_CONTROL:
+        if module == surprise_ext_modules.EXT_CONTROL:
             return True
         if module == SHARED_GIL_ONLY:
             return kind != "isolated"
@@ -52,12 +53,12 @@ def _as_the_source_says(free_threaded):
 def test_the_ext_finding_sorts_the_refusals_by_their_cause():
     result = Result(points=_ext_points("3.14", _as_the_source_says(False))
                     + _ext_points("3.14t", _as_the_source_says(True)))
-    verdict = surprises.ext_modules_refusal(result)
+    verdict = surprise_ext_modules.surprise_ext_modules(result)
     assert verdict.status == "holds", verdict.condition
-    assert verdict.numbers["refused"] == ", ".join(surprises.EXT_MODULES)
+    assert verdict.numbers["refused"] == ", ".join(surprise_ext_modules.EXT_MODULES)
     assert verdict.numbers["checked"] == ", ".join(REFUSED_WHEN_CHECKED)
     assert verdict.numbers["own_gil"] == SHARED_GIL_ONLY
-    assert verdict.numbers["legacy"] == ", ".join(surprises.EXT_MODULES)
+    assert verdict.numbers["legacy"] == ", ".join(surprise_ext_modules.EXT_MODULES)
     assert verdict.numbers["free_legacy"] == ", ".join(REFUSED_WHEN_CHECKED)
     assert "{" not in findings.finding("surprise-ext-modules").sentence(verdict)
 
@@ -67,19 +68,19 @@ def test_a_module_that_imports_in_an_isolated_interpreter_contradicts_the_findin
         return module == "readline" or _as_the_source_says(False)(module, kind)
     result = Result(points=_ext_points("3.14", imported)
                     + _ext_points("3.14t", _as_the_source_says(True)))
-    assert surprises.ext_modules_refusal(result).status == "fails"
+    assert surprise_ext_modules.surprise_ext_modules(result).status == "fails"
 
 
 def test_the_ext_finding_needs_both_builds():
     result = Result(points=_ext_points("3.14", _as_the_source_says(False)))
-    assert surprises.ext_modules_refusal(result).status == "no-data"
+    assert surprise_ext_modules.surprise_ext_modules(result).status == "no-data"
 
 
 def test_the_ext_finding_holds_on_the_committed_data():
     results = machine_results(REPO / "data", "surprise_ext_modules")
     assert results, "no committed data of the surprise_ext_modules demo"
     for result in results:
-        verdict = surprises.ext_modules_refusal(result)
+        verdict = surprise_ext_modules.surprise_ext_modules(result)
         assert verdict.status == "holds", (result.machine.label, verdict.condition)
 
 

@@ -26,6 +26,7 @@ from IPython.display import Image, Markdown, display
 
 from inparallel.analysis import metrics
 from inparallel.analysis.results import machine_results
+from inparallel.build import catalog
 from inparallel.publish import chart_style, palette
 from inparallel.publish.escape import code, text
 from inparallel.records.load import load_demo
@@ -130,7 +131,7 @@ for demo, per_machine in results.items():
                     # The site's colour for each strategy; a free-threaded build's line dashed.
                     variant, strategy = label.split(" ", 1)
                     look = {"color": palette.colour(strategy, variant),
-                            "linestyle": "--" if metrics.is_free_threaded(variant) else "-"}
+                            "linestyle": "--" if catalog.is_free_threaded(variant) else "-"}
                     left.errorbar(xs, [v.value for v in values], capsize=3, marker="o",
                                   label=label, yerr=[[v.value - v.low for v in values],
                                                      [v.high - v.value for v in values]], **look)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from inparallel.analysis.metrics import Estimate
 from inparallel.units import seconds, size
 
-__all__ = ["Ranged", "percent", "ranged", "seconds", "size", "times"]
+__all__ = ["Ranged", "listed", "percent", "ranged", "seconds", "size", "times"]
 
 TIMES = "\N{MULTIPLICATION SIGN}"  # spelled out: ruff flags the literal sign as ambiguous
 
@@ -37,3 +39,12 @@ def ranged(est: Estimate, fmt=times) -> Ranged:
     """``1.88x (1.80x to 1.95x)``, with the sign: the range only where it reads differently."""
     value, low, high = fmt(est.value), fmt(est.low), fmt(est.high)
     return Ranged(value if low == high else f"{value} ({low} to {high})", est)
+
+
+def listed(parts: Iterable[tuple[str, Estimate]], show: Callable[[float], str] = times) -> Ranged:
+    """``3.13t: 0.52x, 3.14t: 0.47x``, remembering every estimate's shortfall: a sentence that
+    lists them has "not enough evidence" when any one of them falls short."""
+    parts = list(parts)
+    shortfall = tuple(dict.fromkeys(s for _, e in parts for s in e.shortfall))
+    text = ", ".join(f"{label}: {show(e.value)}" for label, e in parts) or "none"
+    return Ranged(text, Estimate(0.0, 0.0, 0.0, shortfall))

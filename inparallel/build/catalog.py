@@ -69,6 +69,19 @@ def load() -> dict[str, Variant]:
     }
 
 
+def is_free_threaded(name: str) -> bool:
+    """The ONE rule for whether a variant named as the data name it is a free-threaded build.
+
+    A catalog variant is one when it is configured with ``--disable-gil``
+    (``Variant.free_threaded``); a name outside this catalog (another machine's build) by
+    CPython's own suffix for such builds, a ``t`` (``python3.14t``). A series label's extra
+    environment (``3.14t PYTHON_GIL=1``) names the same build, so it is ignored.
+    """
+    build = name.split(" ", 1)[0]
+    known = load().get(build)
+    return known.free_threaded if known is not None else build.endswith("t")
+
+
 #: How a label names where a found interpreter came from (``discovery.Located.origin``).
 ORIGINS = {"path": "PATH"}
 #: A prerelease's version string: ``3.15.0rc2``, ``3.16.0a1``.

@@ -17,7 +17,8 @@ from matplotlib.patches import Patch
 
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
-from inparallel.analysis.metrics import Estimate, is_free_threaded
+from inparallel.analysis.metrics import Estimate
+from inparallel.build.catalog import is_free_threaded
 from inparallel.publish import chart_style as style
 from inparallel.publish import palette
 

@@ -20,6 +20,7 @@ from typing import Any
 from inparallel.analysis import findings as f
 from inparallel.analysis import first_harness, variant_labels
 from inparallel.analysis.results import machine_results
+from inparallel.analysis.verdict import Finding, Verdict
 from inparallel.errors import UserError
 from inparallel.publish import escape, runs_page
 
@@ -30,9 +31,9 @@ CITED = Path(__file__).resolve().parent.parent / "analysis" / "cited.toml"
 class Evaluation:
     """One finding on one machine's aggregated data (``result`` None: no data for its demo)."""
 
-    finding: f.Finding
+    finding: Finding
     result: Any
-    verdict: f.Verdict
+    verdict: Verdict
 
     @property
     def machine(self) -> str:
@@ -49,7 +50,7 @@ class ContradictedClaims(UserError):
     """Committed data contradict one or more findings' sentences."""
 
 
-def evaluate(data_dir: Path, only: Iterable[f.Finding] = f.FINDINGS) -> list[Evaluation]:
+def evaluate(data_dir: Path, only: Iterable[Finding] = f.FINDINGS) -> list[Evaluation]:
     """Every finding checked on every machine that measured its demo (the first harness's runs
     of a machine kind measured since with fingerprints left out: ``first_harness``)."""
     cache: dict[str, list[Any]] = {}
@@ -61,7 +62,7 @@ def evaluate(data_dir: Path, only: Iterable[f.Finding] = f.FINDINGS) -> list[Eva
                                    if not first_harness.superseded(r, models)]
         results = cache[finding.demo]
         if not results:
-            out.append(Evaluation(finding, None, f.Verdict.no_data("no committed data")))
+            out.append(Evaluation(finding, None, Verdict.no_data("no committed data")))
         for result in results:
             out.append(Evaluation(finding, result, finding.check(result)))
     return out
@@ -87,7 +88,8 @@ def require_all_hold(evaluations: Iterable[Evaluation]) -> None:
     if lines:
         raise ContradictedClaims(
             "the data contradict these claims; correct each sentence in "
-            "inparallel/analysis/findings.py (or preview with `invoke docs --preview`):\n  "
+            "its demo's module, inparallel/analysis/demos/<demo>.py (or preview with "
+            "`invoke docs --preview`):\n  "
             + "\n  ".join(lines))
 
 
@@ -131,7 +133,7 @@ def missing(demo: str) -> str:
             f"`{COMMANDS.get(demo, f'invoke demo {demo}')}` produces one.")
 
 
-def render(finding: f.Finding, evaluations: list[Evaluation]) -> str:
+def render(finding: Finding, evaluations: list[Evaluation]) -> str:
     """The include of one finding: its sentence per machine that has its data."""
     mine = [e for e in evaluations if e.finding is finding and e.verdict.status != "no-data"]
     measured = [e for e in evaluations if e.finding is finding and e.result is not None]
@@ -172,7 +174,7 @@ def includes(root: Path) -> dict[str, list[str]]:
     return found
 
 
-def claim(finding: f.Finding) -> str:
+def claim(finding: Finding) -> str:
     """The claim in one sentence, as its check states it (the first paragraph of its
     docstring), without the numbers of any machine."""
     text = (finding.check.__doc__ or finding.name).strip().split("\n\n")[0]
@@ -183,7 +185,7 @@ def _indent(text: str) -> str:
     return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
 
 
-def _evidence_block(finding: f.Finding, mine: list[Evaluation], used: list[str]) -> str:
+def _evidence_block(finding: Finding, mine: list[Evaluation], used: list[str]) -> str:
     """What a reader opens to check a claim: per machine, the sentence with its numbers, the
     test with those numbers, the points short of the precision rule and the runs (linked to
     their rows); then where the claim is used."""
@@ -200,8 +202,9 @@ def _evidence_block(finding: f.Finding, mine: list[Evaluation], used: list[str])
         parts.append("\n".join(f"- {line}" if i == 0 else f"  {line}"
                                 for i, line in enumerate(lines)))
     where = ", ".join(f"`{u}`" for u in used) or "this page only"
+    module = finding.check.__module__.replace(".", "/")
     body = "\n".join(parts) + (f"\n\nChecked by `{finding.check.__name__}` in "
-                               f"`inparallel/analysis/findings.py`; used in {where}.")
+                               f"`{module}.py`; used in {where}.")
     return f'??? quote "Evidence: numbers, test and runs"\n\n{_indent(body)}\n'
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from inparallel.analysis import findings as f
 from inparallel.analysis import formatting as fmt
+from inparallel.analysis.verdict import Finding, Verdict
 from inparallel.errors import UserError
 from inparallel.publish import claims, escape
 
@@ -66,7 +67,7 @@ def point(number: str) -> str:
     return number.partition(" (")[0] if isinstance(number, fmt.Ranged) else number
 
 
-def short_sentence(finding: f.Finding, verdict: f.Verdict) -> str:
+def short_sentence(finding: Finding, verdict: Verdict) -> str:
     """The slide form of ``finding`` with this verdict's numbers (escaped, point values)."""
     template = SHORT.get(finding.name)
     if template is None:

@@ -14,6 +14,7 @@ from typing import Any
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
 from inparallel.analysis import variant_labels
+from inparallel.analysis.demos.packages import package_speedups
 from inparallel.analysis.results import evidence_path, machine_results
 from inparallel.publish import claims, escape, runs_page
 from inparallel.records.load import read
@@ -96,7 +97,7 @@ def _table(result: Any) -> str:
     variants = sorted({p.variant for p in result.points if not p.env}, key=m.version_key)
     packages = list(dict.fromkeys(p.params["package"] for p in result.points
                                   if p.workload == "install" and "package" in p.params))
-    speedups = {v: m.package_speedups(result, v) for v in variants}
+    speedups = {v: package_speedups(result, v) for v in variants}
     shown = variant_labels.measured(result.files)  # the release candidate, the found 3.12
     lines = ["| Package | " + " | ".join(escape.text(variant_labels.display_in(v, shown))
                                          for v in variants) + " |",

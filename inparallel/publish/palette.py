@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 from matplotlib.colors import to_hex, to_rgb
 
-from inparallel.analysis.metrics import is_free_threaded, version_key
+from inparallel.analysis.metrics import version_key
+from inparallel.build.catalog import is_free_threaded
 
 # Okabe and Ito (2008), "Color Universal Design".
 OKABE_ITO = {

@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from inparallel.analysis import metrics as m
-from inparallel.analysis.metrics import is_free_threaded
+from inparallel.build.catalog import is_free_threaded
 from inparallel.publish import chart_parts as parts
 from inparallel.publish import chart_style as style
 from inparallel.publish import palette

@@ -10,6 +10,7 @@ from matplotlib.patches import Patch
 
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
+from inparallel.analysis.demos.cpu import strategy_curves
 from inparallel.analysis.metrics import Estimate, version_key
 from inparallel.publish import chart_parts as parts
 from inparallel.publish import chart_style as style
@@ -21,7 +22,7 @@ def cpu_tops(data: Any, workload: str) -> tuple[list[str], dict[tuple[str, str],
                                                                                        Estimate]]]:
     """The strategies of one CPU workload, and each (variant, strategy)'s speedup at its most
     workers, on the focus variants."""
-    curves = m.strategy_curves(data, workload)
+    curves = strategy_curves(data, workload)
     strategies = list(dict.fromkeys(s for _, s in curves))
     tops = {}
     for variant in parts.focus(data):
@@ -86,7 +87,7 @@ def family_legend(ax: Axes, theme: style.Theme, strategies: list[str], variants:
 
 def draw_versions(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     """Across versions: each strategy's speedup on the numeric workload, variant by variant."""
-    curves = m.strategy_curves(data, "numeric")
+    curves = strategy_curves(data, "numeric")
     strategies = list(dict.fromkeys(s for _, s in curves))
     variants = sorted(dict.fromkeys(v for v, _ in curves), key=version_key)
     if not strategies or len(variants) < 2:
@@ -107,7 +108,7 @@ def draw_versions(ax: Axes, data: Any, theme: style.Theme) -> str | None:
 def draw_versions_deck(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     """One line per strategy across releases, on the numeric workload: threads on the GIL
     builds and on the free-threaded builds, sub-interpreters and fork on the GIL builds."""
-    curves = m.strategy_curves(data, "numeric")
+    curves = strategy_curves(data, "numeric")
     variants = sorted(dict.fromkeys(v for v, _ in curves), key=version_key)
     releases = list(dict.fromkeys(v.rstrip("t") for v in variants))
     if len(releases) < 2:

@@ -4,7 +4,7 @@ threads, per build.
 One row per case of ``Tools/ftscalingbench`` (in the newest script's order), one bar per
 free-threaded build, each with its interval; the ideal (N) and no speed-up (1x) are dashed
 lines. A bar whose points miss the precision rule is hatched: the findings say nothing of it
-(``inparallel.analysis.ftscaling``).
+(``inparallel.analysis.demos.ftscaling``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from inparallel.analysis import formatting as fmt
-from inparallel.analysis import ftscaling
+from inparallel.analysis.demos import ftscaling
 from inparallel.publish import chart_parts as parts
 from inparallel.publish import chart_style as style
 from inparallel.publish import palette

@@ -9,7 +9,8 @@ from matplotlib.axes import Axes
 
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
-from inparallel.analysis.metrics import Estimate, is_free_threaded, version_key
+from inparallel.analysis.metrics import Estimate, version_key
+from inparallel.build.catalog import is_free_threaded
 from inparallel.publish import chart_parts as parts
 from inparallel.publish import chart_style as style
 from inparallel.publish import palette

@@ -9,6 +9,7 @@ from matplotlib.axes import Axes
 
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
+from inparallel.analysis.demos.pyperformance import suite_cost, suite_table
 from inparallel.analysis.metrics import Estimate, version_key
 from inparallel.publish import chart_parts as parts
 from inparallel.publish import chart_style as style
@@ -18,10 +19,10 @@ from inparallel.publish.chart_parts import Chart, Row
 
 def suite_labels(data: Any) -> tuple[dict[str, dict[str, Estimate]], dict[str, Estimate]]:
     """The pyperformance table and each plain free-threaded build's geometric mean."""
-    table = m.suite_table(data)
+    table = suite_table(data)
     labels = sorted({lab for costs in table.values() for lab in costs if " " not in lab},
                     key=version_key)
-    means = {lab: m.suite_cost(data, lab) for lab in labels}
+    means = {lab: suite_cost(data, lab) for lab in labels}
     return table, {lab: mean for lab, mean in means.items() if mean is not None}
 
 

@@ -10,6 +10,12 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from inparallel.analysis import metrics as m
+from inparallel.analysis.demos.service import (
+    service_by_connections,
+    service_connections,
+    service_curve,
+    service_series,
+)
 from inparallel.analysis.metrics import Estimate
 from inparallel.publish import chart_parts as parts
 from inparallel.publish import chart_style as style
@@ -31,7 +37,7 @@ def service_lines(ax: Axes, data: Any, curve_of: Callable[[str, str], dict[float
     """One line per server model on the focus GIL build, plus threads on the free build;
     returns each drawn ``(curve, label, colour)`` for direct labels."""
     drawn = []
-    for variant, strategy in m.service_series(data):
+    for variant, strategy in service_series(data):
         curve = {x: e.scaled(scale) for x, e in curve_of(variant, strategy).items()}
         if curve:
             colour = palette.colour(strategy, variant)
@@ -56,8 +62,8 @@ def service_throughput(ax: Axes, data: Any) -> tuple[int, list[tuple[dict[float,
                                                                          str, str]]]:
     """Draw the requests-per-second lines; return the connections and what was drawn."""
     gil, _ = m.focus_pair(data)
-    connections = m.service_connections(data, gil or "")
-    drawn = service_lines(ax, data, lambda v, s: m.service_curve(data, v, s, connections))
+    connections = service_connections(data, gil or "")
+    drawn = service_lines(ax, data, lambda v, s: service_curve(data, v, s, connections))
     if drawn:
         _log_plain(ax)
         ax.set_xlabel("Python CPU work per request (ms)")
@@ -90,7 +96,7 @@ def draw_p99(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     if not measured:
         return None
     cpu_ms = min(measured, key=lambda ms: abs(ms - P99_CPU_MS))
-    drawn = service_lines(ax, data, lambda v, s: m.service_by_connections(data, v, s, cpu_ms),
+    drawn = service_lines(ax, data, lambda v, s: service_by_connections(data, v, s, cpu_ms),
                           scale=1e3)
     if not drawn:
         return None

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
 from inparallel.analysis import formatting as fmt
-from inparallel.analysis import metrics as m
+from inparallel.analysis.demos.shared_state import shared_state
 from inparallel.publish import chart_style as style
 from inparallel.publish.chart_parts import Chart, Drawer, Value
 from inparallel.publish.chart_per_strategy import PerStrategy
@@ -18,7 +18,7 @@ from inparallel.publish.chart_per_strategy import PerStrategy
 
 def _shared_state_values(scale: float) -> Callable[[Any, str, str], dict[str, Value]]:
     def values(data: Any, variant: str, workload: str) -> dict[str, Value]:
-        return {s: v[workload].scaled(scale) for s, v in m.shared_state(data, variant).items()
+        return {s: v[workload].scaled(scale) for s, v in shared_state(data, variant).items()
                 if workload in v}
     return values
 

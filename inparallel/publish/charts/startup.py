@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from inparallel.analysis import metrics as m
+from inparallel.analysis.demos.startup import start_times
 from inparallel.publish.chart_parts import Chart, Value
 from inparallel.publish.chart_per_strategy import PerStrategy, deck_drawer
 
 
 def _startup_ms(data: Any, variant: str, workload: str) -> dict[str, Value]:
-    return {s: e.scaled(1e3) for s, e in m.startup(data, variant, workload).items()}
+    return {s: e.scaled(1e3) for s, e in start_times(data, variant, workload).items()}
 
 
 draw = PerStrategy("time to start a worker (ms, log scale)", _startup_ms,

@@ -10,6 +10,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
+from inparallel.analysis.demos.throughput import stream_speedups
 from inparallel.publish import chart_parts as parts
 from inparallel.publish import chart_style as style
 from inparallel.publish import palette
@@ -22,7 +23,7 @@ def throughput_drawer(free: bool) -> Drawer:
 
     def draw(ax: Axes, data: Any, theme: style.Theme) -> str | None:
         variant = m.focus_pair(data)[1 if free else 0]
-        curves = m.stream_speedups(data, variant or "")
+        curves = stream_speedups(data, variant or "")
         if not curves:
             return None
         # Both sub-interpreter ways in the sub-interpreters' green, told apart by the dash.

@@ -10,6 +10,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
+from inparallel.analysis.demos.transfer import transfer_curve
 from inparallel.analysis.metrics import Estimate
 from inparallel.publish import chart_parts as parts
 from inparallel.publish import chart_style as style
@@ -24,7 +25,7 @@ def transfer_lines(data: Any) -> tuple[str, dict[tuple[str, str], dict[float, Es
     for point in data.select(variant=variant):
         key = (point.strategy, point.workload)
         if key not in lines:
-            curve = m.transfer_curve(data, variant, point.workload, point.strategy)
+            curve = transfer_curve(data, variant, point.workload, point.strategy)
             if curve:
                 lines[key] = curve
     return variant, lines

@@ -1,21 +1,13 @@
-"""Findings on the surprises the demos found (issue 21), one small reproducer demo each.
+"""A surprise the demos found (issue 21): standard-library extension modules that refuse
+sub-interpreters, imported in each kind of sub-interpreter (demos/surprise_ext_modules.py).
 
-Each finding here reads the data of one ``surprise_*`` demo (demos/surprise_*.py) and states
-what that reproducer showed; the Surprises page (docs/surprises.md) explains the cause.
-``findings()`` lists them for ``findings.FINDINGS``. This module imports ``findings`` only inside
-functions, so either may be imported first.
+The Surprises page (docs/surprises.md) explains the cause.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from inparallel.analysis import metrics as m
-
-if TYPE_CHECKING:
-    from inparallel.analysis.findings import Finding, Verdict
-
-# --- extension modules that refuse sub-interpreters (demos/surprise_ext_modules.py) ----------
+from inparallel.analysis.verdict import Finding, Verdict
 
 #: The standard-library modules the compat demo found refused by isolated sub-interpreters.
 EXT_MODULES = ("readline", "_curses", "_tkinter", "_tracemalloc", "faulthandler")
@@ -36,11 +28,9 @@ def _names(modules: list[str]) -> str:
     return ", ".join(modules) or "none"
 
 
-def ext_modules_refusal(result: m.ResultLike) -> Verdict:
+def surprise_ext_modules(result: m.ResultLike) -> Verdict:
     """Every module is refused by an isolated sub-interpreter and imports in a legacy one on the
     GIL build; the control imports everywhere. The sentence sorts the refusals by their cause."""
-    from inparallel.analysis.findings import Verdict
-
     gil, free = m.focus_pair(result)
     wanted = [(mod, kind) for mod in (*EXT_MODULES, EXT_CONTROL) for kind in EXT_CONFIGS]
     on_gil, on_free = _ext_imports(result, gil), _ext_imports(result, free)
@@ -64,9 +54,7 @@ def ext_modules_refusal(result: m.ResultLike) -> Verdict:
 
 
 def findings() -> tuple[Finding, ...]:
-    """The findings of this module, for ``findings.FINDINGS``."""
-    from inparallel.analysis.findings import Finding
-
+    """The surprise_ext_modules demo's findings, for ``findings.FINDINGS``."""
     return (
         Finding(
             "surprise-ext-modules", "surprise_ext_modules",
@@ -76,5 +64,5 @@ def findings() -> tuple[Finding, ...]:
             "sub-interpreter (the main GIL, no check) imported {legacy}. On {free}, even the "
             "legacy kind refused {free_legacy}. The control, {control}, imported in every kind "
             "on both builds.",
-            ext_modules_refusal),
+            surprise_ext_modules),
     )

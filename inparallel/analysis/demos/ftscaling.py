@@ -6,26 +6,21 @@ work (demos/ftscaling.py), so its speedup is N times the one-thread time over th
 only by its whole interval, and only when its points meet the precision rule
 (``stats.PRECISION``):
 
-- *scaled*: the interval lies at or above half the ideal extra (1.5x on two threads);
-- *flat*: the interval lies below ``findings.FLAT`` (no speed-up, noise and switching included);
+- *scaled*: the interval lies at or above half the ideal extra (``metrics.scaled_floor``: 1.5x on
+  two threads);
+- *flat*: the interval lies below ``metrics.FLAT`` (no speed-up, noise and switching included);
 - *between*: neither; *unsure*: a point misses the precision rule, so nothing is said of it.
-
-The findings live in ``findings()`` and are registered in ``findings.FINDINGS`` (imported there
-when that module is built: this module imports it only inside functions, so either may be
-imported first).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
-
-if TYPE_CHECKING:
-    from inparallel.analysis.findings import Finding, Verdict
+from inparallel.analysis.verdict import Finding, Verdict
 
 DEMO = "ftscaling"
 Class = Literal["scaled", "flat", "between", "unsure"]
@@ -42,33 +37,20 @@ class Case:
     kind: Class
 
 
-def scaled_floor(threads: int) -> float:
-    """Half the ideal extra throughput: 1.5 on 2 threads, 2.5 on 4 (as ``findings`` asks)."""
-    return 1 + 0.5 * (threads - 1)
-
-
-def flat_ceiling() -> float:
-    """Below this a speedup is none at all (``findings.FLAT``)."""
-    from inparallel.analysis import findings
-
-    return findings.FLAT
-
-
 def classify(speedup: m.Estimate, threads: int) -> Class:
     """The class a speedup's whole interval puts it in (see the module's docstring)."""
     if not speedup.precise:
         return "unsure"
-    if speedup.low >= scaled_floor(threads):
+    if speedup.low >= m.scaled_floor(threads):
         return "scaled"
-    if speedup.high < flat_ceiling():
+    if speedup.high < m.FLAT:
         return "flat"
     return "between"
 
 
 def builds(result: m.ResultLike) -> list[str]:
     """The free-threaded builds that ran the benchmark, oldest first."""
-    found = {p.variant for p in result.points if not p.env}
-    return sorted((v for v in found if m.is_free_threaded(v)), key=m.version_key)
+    return m.free_threaded_builds(result)
 
 
 def cases(result: m.ResultLike, variant: str) -> dict[str, Case]:
@@ -120,24 +102,22 @@ def summary(result: m.ResultLike, variant: str) -> str:
     groups = by_class(found)
     return (f"{label(result, variant)}, {len(groups['scaled'])} of {len(found)} scaled "
             f"({_names(groups['scaled'])}), {len(groups['flat'])} stayed below "
-            f"{fmt.times(flat_ceiling())} ({_valued(groups['flat'])}), "
+            f"{fmt.times(m.FLAT)} ({_valued(groups['flat'])}), "
             f"{len(groups['between'])} in between ({_valued(groups['between'])}), "
             f"{len(groups['unsure'])} short of evidence ({_names(groups['unsure'])})")
 
 
-def which_scale(result: m.ResultLike) -> Verdict:
+def ftscaling_which_scale(result: m.ResultLike) -> Verdict:
     """Per build, which cases scaled, which did not, which fell between and which the data
     cannot place. It fails when a case that ran has no speedup (an error, an impossible
     value), and is ``no-evidence`` when a build has no case with enough evidence at all."""
-    from inparallel.analysis.findings import Verdict
-
     measured = {v: cases(result, v) for v in builds(result)}
     measured = {v: found for v, found in measured.items() if found}
     if not measured:
         return Verdict.no_data("needs the ftscaling demo on a free-threaded build, 2+ threads")
     threads = {c.threads for found in measured.values() for c in found.values()}
     numbers = {"n": "/".join(str(t) for t in sorted(threads)),
-               "floor": fmt.times(scaled_floor(min(threads))),
+               "floor": fmt.times(m.scaled_floor(min(threads))),
                "builds": "; on ".join(summary(result, v) for v in measured)}
     # Every case a build ran has a speedup: none errored or came out impossible (more than
     # its threads can do), else the lists would leave it out unsaid.
@@ -190,11 +170,9 @@ def _moves(moved: list[tuple[str, m.Estimate, m.Estimate]]) -> str:
                      for name, a, b in moved) or "none"
 
 
-def what_changed(result: m.ResultLike) -> Verdict:
+def ftscaling_what_changed(result: m.ResultLike) -> Verdict:
     """From the oldest free-threaded build measured to the newest: the cases whose speedup
     rose or fell beyond both intervals. Holds when more cases rose than fell."""
-    from inparallel.analysis.findings import Verdict
-
     measured = [v for v in builds(result) if cases(result, v)]
     if len(measured) < 2:
         return Verdict.no_data("needs the ftscaling demo on two free-threaded builds")
@@ -214,21 +192,19 @@ def what_changed(result: m.ResultLike) -> Verdict:
 
 
 def findings() -> tuple[Finding, ...]:
-    """The benchmark's findings, for ``findings.FINDINGS``."""
-    from inparallel.analysis.findings import Finding
-
+    """The ftscaling demo's findings, for ``findings.FINDINGS``."""
     return (
         Finding(
             "ftscaling-which-scale", DEMO,
             "CPython's own scaling benchmark (Tools/ftscalingbench), each case on {n} threads "
             "against one thread doing the same work per thread, on every free-threaded build: "
             "scaled means the whole interval at or above {floor}. On {builds}.",
-            which_scale),
+            ftscaling_which_scale),
         Finding(
             "ftscaling-what-changed", DEMO,
             "From {old} to {new}, of the {shared} cases both ran, {compared} had enough "
             "evidence on both: the speedup rose beyond both intervals on {k_up} ({up}), fell "
             "on {k_down} ({down}), and the intervals overlapped on {k_same}; short of "
             "evidence: {unsure}.",
-            what_changed),
+            ftscaling_what_changed),
     )
