@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from inparallel.analysis import metrics
+from inparallel.analysis import formatting, metrics
 from inparallel.analysis.stats import MachineResult, Point
 from inparallel.publish import charts, claims, diagrams, mkdocs_hook
 
@@ -267,7 +267,7 @@ def test_charts_and_findings_use_the_median_of_all_runs_and_leave_out_disturbed_
     assert point.low <= 1.1 and point.high >= 1.6
     # Speedup 2 * 1.1 / 1.2 (the disturbed run left out); runs that far apart are not
     # enough evidence for the claim, and the verdict says so.
-    x = charts.TIMES
+    x = formatting.TIMES
     assert f"did 1.83{x} (" in result.finding.sentence(result.verdict)
     assert result.verdict.status == "no-evidence"
     assert "3.14t threads x2 (numeric)" in result.verdict.shortfall

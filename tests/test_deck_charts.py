@@ -1,6 +1,6 @@
 """The deck's charts read from the back row: measured in Chromium at 1920x1080, slide by slide.
 
-The deck is built from ``slides/talk.md`` with the deck's charts (``charts.DECK_DIR``, drawn
+The deck is built from ``slides/talk.md`` with the deck's charts (``paths.DECK_CHARTS_DIR``, drawn
 from data/ into a temporary folder), served on 127.0.0.1 and opened in Debian's Chromium. On
 every slide that shows a chart:
 
