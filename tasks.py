@@ -38,18 +38,7 @@ def build(c, variant, source="", jobs=""):
     from inparallel.build import builder
 
     cores, tarball = options.jobs(jobs), options.source_file(source)
-    names = _names(variant)
-    if names == ["all"]:
-        builder.build_all(source=tarball, jobs=cores)
-        return
-    chosen = catalog.resolve_all(names)
-    if not chosen:
-        raise UserError("name a variant, or 'all'; known: " + ", ".join(catalog.known_names()),
-                        code=2)
-    if tarball and len({v.version for v in chosen}) > 1:
-        raise UserError("--source is one tarball; use it with variants of one release", code=2)
-    for each in chosen:
-        builder.build(each, source=tarball, jobs=cores)
+    builder.build_named(_names(variant), source=tarball, jobs=cores)
 
 
 @task(help={"args": "extra pytest arguments, e.g. '-k catalog -x'",
@@ -83,8 +72,8 @@ def variants(c):
         "repeats": "the most timed repeats per point (default: the demo's adaptive rule)",
         "time_cap": "seconds per point before its repeats stop (default: the demo's own); "
                     "more gives tighter intervals on a noisy machine",
-        "quick": "small sizes for a smoke test; results are real but not charted",
-        "stage": "the talk's size (fixed work per worker, fits its slide's slot); "
+        "quick": "the smoke-test run size (small workloads); results are real but not charted",
+        "stage": "the talk's run size (fixed work per worker, fits its slide's slot); "
                  "stored in build/stage-data/, not data/",
     },
 )
@@ -92,13 +81,13 @@ def variants(c):
 def demo(c, name, workers="", repeats="", quick=False, stage=False, time_cap=""):
     """Run one demo under its variants, show it live and store it in data/ (--stage: build/)."""
     from inparallel.analysis import precision
-    from inparallel.measure import suite
+    from inparallel.measure import demo_options, demo_runs
     from inparallel.publish import live
 
     # Every option is checked before anything is built or run.
-    path = suite.run(suite.parse_options(name, workers, repeats, quick=quick, stage=stage,
-                                         time_cap=time_cap), live=live.LiveTable,
-                     after=live.after_run)
+    options = demo_options.parse(name, workers, repeats, quick=quick, stage=stage,
+                                 time_cap=time_cap)
+    path = demo_runs.run(options, live=live.LiveTable, after=live.after_run)
     for each in precision.of_files([path]):
         print(each.line())
 
@@ -109,9 +98,9 @@ def demo(c, name, workers="", repeats="", quick=False, stage=False, time_cap="")
 def bench(c, quick=False, experiments=False):
     """Run every timing demo under every available variant and store all of it in data/."""
     from inparallel.analysis import precision
-    from inparallel.measure import suite
+    from inparallel.measure import demo_runs
 
-    for each in precision.of_files(suite.bench(quick, experiments=experiments)):
+    for each in precision.of_files(demo_runs.bench(quick, experiments=experiments)):
         print(each.line())
 
 

@@ -8,15 +8,9 @@ from contextlib import contextmanager
 
 from rich.console import Console
 
+from inparallel import units
+
 console = Console(highlight=False)
-
-
-def fmt_duration(seconds: float) -> str:
-    """``42.1s`` or ``3m05s``: short enough for a progress line."""
-    if seconds < 60:
-        return f"{seconds:.1f}s"
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes}m{secs:02d}s"
 
 
 class Stage:
@@ -34,7 +28,8 @@ class Stage:
     def update(self, detail: str) -> None:
         """Show ``detail`` beside the stage name and its elapsed time."""
         detail = detail.strip().replace("[", r"\[")[:90]
-        self._status.update(f"{self.title} [dim]{fmt_duration(self.elapsed)}[/]  [dim]{detail}[/]")
+        self._status.update(
+            f"{self.title} [dim]{units.elapsed(self.elapsed)}[/]  [dim]{detail}[/]")
 
 
 @contextmanager
@@ -45,6 +40,6 @@ def stage(title: str) -> Iterator[Stage]:
         try:
             yield current
         except BaseException:
-            console.print(f"[red]✗[/] {title} [dim]({fmt_duration(current.elapsed)})[/]")
+            console.print(f"[red]✗[/] {title} [dim]({units.elapsed(current.elapsed)})[/]")
             raise
-    console.print(f"[green]✓[/] {title} [dim]({fmt_duration(current.elapsed)})[/]")
+    console.print(f"[green]✓[/] {title} [dim]({units.elapsed(current.elapsed)})[/]")

@@ -1,4 +1,4 @@
-"""Checks of the tasks' own options (a demo's are in ``measure.suite``): each returns the
+"""Checks of the tasks' own options (a demo's are in ``measure.demo_options``): each returns the
 parsed value or raises a one-line ``UserError`` (exit 2), and every task calls them before
 it does any work, so a typo never redraws charts or starts a build first."""
 

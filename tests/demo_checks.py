@@ -38,9 +38,9 @@ def located() -> dict[str, Located]:
 def variants(demo: str | None = None) -> list:
     """Test parameters, one per catalog variant (or per variant ``demo`` runs under); those
     missing here are skipped, with why."""
-    from inparallel.measure import suite
+    from inparallel.measure import registry
 
-    chosen = (suite.spec_for(demo).variants if demo else None) or tuple(catalog.load())
+    chosen = (registry.spec_for(demo).variants if demo else None) or tuple(catalog.load())
     return [
         pytest.param(name, marks=pytest.mark.skipif(
             located()[name].status == "missing",

@@ -13,7 +13,7 @@ from rich.console import Console
 from inparallel.analysis import precision
 from inparallel.build import catalog
 from inparallel.build.discovery import discover_all
-from inparallel.measure import collect, provenance, suite
+from inparallel.measure import collect, demo_runs, provenance, registry
 from inparallel.publish import live
 from inparallel.records import store
 
@@ -34,7 +34,7 @@ def captured(monkeypatch, tmp_path):
     monkeypatch.setattr(collect, "warn_if_busy", lambda: None)
     monkeypatch.setattr(collect, "ensure", lambda names: [b for b in built
                                                           if b.variant.name in names])
-    monkeypatch.setattr(suite, "discover_all", lambda: built)
+    monkeypatch.setattr(demo_runs, "discover_all", lambda: built)
     monkeypatch.setattr(provenance, "usable_cpus", lambda: 2)
     monkeypatch.setattr(store, "write", lambda record, directory=None: tmp_path / "x.json")
     monkeypatch.setattr(live, "after_run", lambda path: None)
@@ -57,11 +57,11 @@ def _without_on_row(call: dict) -> dict:
 @pytest.mark.parametrize("quick", [False, True])
 def test_demo_and_bench_make_the_same_record_for_the_same_options(captured, name, quick):
     _tasks().demo(Context(), name, quick=quick)
-    suite.bench(quick, names=[name])
+    demo_runs.bench(quick, names=[name])
     by_demo, by_bench = (_without_on_row(call) for call in captured)
     assert by_demo == by_bench
     assert by_demo["command"] == f"invoke demo {name}" + (" --quick" if quick else "")
-    revision = suite.REGISTRY[name].revision  # raised when a demo's sizes or method change
+    revision = registry.REGISTRY[name].revision  # raised when a demo's sizes or method change
     revision = {"revision": revision} if revision > 1 else {}
     assert by_demo["settings"] == {"size": "quick" if quick else "full", "workers": None,
                                    "repeats": None, **revision}
@@ -108,7 +108,7 @@ def test_quick_bench_stores_every_demo_for_every_available_variant(tmp_path):
     done = invoke("bench", "--quick", env={"INPARALLEL_DATA": str(tmp_path)}, timeout=1800)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     available = {f.variant.name for f in discover_all() if f.status != "missing"}
-    for name, spec in suite.REGISTRY.items():
+    for name, spec in registry.REGISTRY.items():
         if not spec.in_bench or spec.experiment:  # packages (index); experiments: --experiments
             assert not (tmp_path / name).exists(), name
             continue
@@ -131,22 +131,22 @@ def test_a_result_line_fits_80_columns_and_keeps_the_run_environment_whole():
            "available": True, "error": None, "correct": True}
     out = io.StringIO()
     Console(file=out, width=80, force_terminal=False).print(
-        suite.format_row("3.15t PYTHON_GIL=1", row))
+        demo_runs.format_row("3.15t PYTHON_GIL=1", row))
     (line,) = out.getvalue().splitlines()
     assert len(line) <= 80
-    assert line.split()[:7] == ["3.15t", "PYTHON_GIL=1", "round-trip", "64", "MB",
+    assert line.split()[:7] == ["3.15t", "PYTHON_GIL=1", "round-trip", "64", "MiB",
                                 "subinterpreters-pool", "x16"]
     assert line.endswith("13.1 µs ✓")
 
 
 def test_bench_runs_the_timing_demos_and_experiments_runs_the_long_ones(captured, monkeypatch):
-    monkeypatch.setattr(suite.prerequisites, "install_packages", lambda names: None)
-    suite.bench(False)
+    monkeypatch.setattr(demo_runs.prerequisites, "install_packages", lambda names: None)
+    demo_runs.bench(False)
     timing = {call["demo"] for call in captured}
     captured.clear()
-    suite.bench(False, experiments=True)
+    demo_runs.bench(False, experiments=True)
     experiments = {call["demo"] for call in captured}
     assert experiments == {"throughput", "shared_state", "service"}
-    assert timing == {name for name, spec in suite.REGISTRY.items()
+    assert timing == {name for name, spec in registry.REGISTRY.items()
                       if spec.in_bench and not spec.experiment}
     assert "packages" not in timing | experiments  # it needs the package index: its own task

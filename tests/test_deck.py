@@ -16,6 +16,7 @@ from types import MappingProxyType
 import pytest
 from conftest import REPO
 
+from inparallel import units
 from inparallel.analysis import findings as f
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis.metrics import Estimate
@@ -96,8 +97,8 @@ def test_the_word_rule_catches_a_wordy_slide() -> None:
 def test_the_notes_add_up_to_at_most_23_30() -> None:
     total = deck.total_seconds(source_slides())
     assert NOTES_MIN_SECONDS <= total <= NOTES_MAX_SECONDS, (
-        f"the notes' timings add up to {deck.clock(total)}: a 25-minute talk with three live "
-        f"demos needs {deck.clock(NOTES_MIN_SECONDS)} to {deck.clock(NOTES_MAX_SECONDS)}")
+        f"the notes' timings add up to {units.clock(total)}: a 25-minute talk with three live "
+        f"demos needs {units.clock(NOTES_MIN_SECONDS)} to {units.clock(NOTES_MAX_SECONDS)}")
 
 
 def test_presenter_notes_flow_as_paragraphs_after_the_running_time() -> None:
@@ -113,7 +114,7 @@ def test_presenter_notes_flow_as_paragraphs_after_the_running_time() -> None:
 def test_running_time_follows_the_timings() -> None:
     parsed = deck.parse("# A\n<!--\n[0:30] a\n-->\n---\n# B\n<!--\n[1:15] b\n-->\n")
     assert deck.running_time(parsed) == [(0, 30), (30, 105)]
-    assert [deck.clock(s) for s in (0, 105, 59.6)] == ["0:00", "1:45", "1:00"]
+    assert [units.clock(s) for s in (0, 105, 59.6)] == ["0:00", "1:45", "1:00"]
 
 
 # --- the closing slide ----------------------------------------------------------------------
@@ -178,13 +179,12 @@ def test_a_finding_without_a_short_form_is_an_error_naming_the_module() -> None:
         deck_findings.forms(["no-such-finding"], REPO / "data")
 
 
-def test_notes_text_has_no_markup_and_names_the_newest_run() -> None:
-    full = ("It held 1.9&#215; on A&#42;. (AMD &amp; co; data: [`20260101T010000Z_m.json`]"
-            "(data/x/a.json), [`20260102T010000Z_m.json`](data/x/b.json)) "
+def test_notes_text_has_no_markup_and_counts_the_runs() -> None:
+    full = ("It held 1.9&#215; on A&#42;. (AMD &amp; co; [2 runs](runs.md#runs-x-amd)) "
             "*Not enough evidence yet --> see*\n")
     assert deck_findings.plain(full) == (
-        f"It held 1.9{TIMES} on A*. (AMD & co; data: newest of 2 runs, "
-        "20260102T010000Z_m.json) Not enough evidence yet \N{RIGHTWARDS ARROW} see")
+        f"It held 1.9{TIMES} on A*. (AMD & co; 2 runs) Not enough evidence yet "
+        "\N{RIGHTWARDS ARROW} see")
 
 
 def test_a_cited_figure_is_labelled_as_cited_with_its_quantity_and_source() -> None:

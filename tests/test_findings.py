@@ -168,14 +168,11 @@ def test_the_deck_shows_a_finding_with_working_links_and_its_mark() -> None:
     assert "!!!" not in slide
 
 
-def test_the_deck_links_the_newest_of_many_runs_so_that_runs_do_not_lengthen_a_slide() -> None:
+def test_the_deck_links_a_findings_runs_on_the_site_one_folder_up() -> None:
     from inparallel.publish.slides import finding_for_slide
 
-    runs = ", ".join(f"[`20260101T0{h}0000Z_m.json`](data/nogil/20260101T0{h}0000Z_m.json)"
-                     for h in (3, 1, 2))
-    slide = finding_for_slide(f"- It holds. (M; data: {runs})\n")
-    assert slide == ("- It holds. (M; data: [newest of 3 runs]"
-                     "(../data/nogil/20260101T030000Z_m.json))")
+    slide = finding_for_slide("- It holds. (M; [3 runs](runs.md#runs-nogil-m))\n")
+    assert slide == "- It holds. (M; [3 runs](../runs/#runs-nogil-m))"
 
 
 def test_where_a_finding_is_used_is_read_from_the_pages(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO, invoke
 from rich.console import Console
 
-from inparallel.measure import suite
+from inparallel.measure import demo_options, registry
 from inparallel.publish import live
 from inparallel.records import store
 
@@ -128,7 +128,7 @@ def test_the_live_table_shows_speedups_from_work_per_second_and_fits_80_columns(
         "3.14": [_point("3.14", n, 1.5 * n) for n in counts],  # time grows: no speedup
         "3.14t": [_point("3.14t", n, 1.5) for n in counts[:-1]],  # flat: ideal; 64 pending
     }
-    title = suite.REGISTRY["nogil"].title
+    title = registry.REGISTRY["nogil"].title
     lines = _piped(live.table(title, ["3.14", "3.14t"], counts, points))
     assert all(len(line) <= 80 for line in lines), max(lines, key=len)
     assert lines[0] == title, "the title is one line, not wrapped at the table's width"
@@ -187,15 +187,15 @@ def test_piped_the_live_view_prints_the_final_table_once_within_80_columns(monke
     out = io.StringIO()
     monkeypatch.setattr(live, "console", Console(file=out, width=80, force_terminal=False))
     targets = [SimpleNamespace(label="3.14"), SimpleNamespace(label="3.14t")]
-    options = suite.DemoOptions("nogil", workers=(1, 2))
-    with live.LiveTable(suite.REGISTRY["nogil"], options, targets) as on_row:
+    options = demo_options.DemoOptions("nogil", workers=(1, 2))
+    with live.LiveTable(registry.REGISTRY["nogil"], options, targets) as on_row:
         for variant, n, median in (("3.14", 1, 1.0), ("3.14t", 1, 1.0), ("3.14", 2, 2.0),
                                    ("3.14t", 2, 1.0)):
             on_row(variant, _row(n, median))
     live.console.print("stored: next line")
     lines = out.getvalue().splitlines()
     assert all(len(line) <= 80 for line in lines)
-    assert lines.count(suite.REGISTRY["nogil"].title) == 1, "one final table, not one per row"
+    assert lines.count(registry.REGISTRY["nogil"].title) == 1, "one final table, not one per row"
     assert "CPU use per core" not in out.getvalue(), "bars of an idle machine would mislead"
     assert lines[-1] == "stored: next line", "the table ends with its own newline"
     assert f"2.00{X}" in out.getvalue()

@@ -177,10 +177,10 @@ def test_an_unreachable_index_is_one_line_and_stores_nothing(monkeypatch, data_d
     # Port 9 (discard) on this machine: nothing listens, the connection is refused at once.
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
-    from inparallel.measure import suite
+    from inparallel.measure import demo_options, demo_runs
 
     with pytest.raises(UserError) as caught:
-        suite.run(suite.parse_options("packages", quick=True))
+        demo_runs.run(demo_options.parse("packages", quick=True))
     message = str(caught.value)
     assert message.startswith("cannot reach the package index") and "\n" not in message
     assert not list(data_dir.rglob("*.json"))

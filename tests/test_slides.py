@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, invoke, serve_folder
 
+from inparallel import paths, units
 from inparallel.errors import UserError
 from inparallel.publish import deck as deck_source
 from inparallel.publish import slides
@@ -65,8 +66,8 @@ def test_no_short_slide_carries_a_dense_table() -> None:
         if dense:
             assert (slide.seconds or 0) >= DENSE_TABLE_MIN_SECONDS, (
                 f"slide {slide.number} ({slide.title}) shows a dense table ({', '.join(dense)}) "
-                f"in {deck_source.clock(slide.seconds or 0)}: give it at least "
-                f"{deck_source.clock(DENSE_TABLE_MIN_SECONDS)} or cut the table")
+                f"in {units.clock(slide.seconds or 0)}: give it at least "
+                f"{units.clock(DENSE_TABLE_MIN_SECONDS)} or cut the table")
 
 
 def test_the_dense_table_rule_catches_a_short_slide() -> None:
@@ -162,8 +163,8 @@ def deck_sections(deck: list[deck_source.Slide]) -> list[Section]:
     sections, elapsed = [], 0
     for title, members in groups:
         length = sum(s.seconds or 0 for s in members)
-        sections.append(Section(title, deck_source.clock(elapsed),
-                                deck_source.clock(elapsed + length),
+        sections.append(Section(title, units.clock(elapsed),
+                                units.clock(elapsed + length),
                                 tuple(s.title for s in members)))
         elapsed += length
     return sections
@@ -283,7 +284,8 @@ def test_the_deck_is_built_where_the_site_serves_it() -> None:
 def test_the_deck_shows_the_charts_drawn_for_it() -> None:
     from inparallel.publish import charts
 
-    assert slides.CHARTS_DIR == REPO / charts.DECK_DIR
+    assert slides.chart_path("nogil-scaling") == charts.deck_path("nogil-scaling")
+    assert charts.deck_path("nogil-scaling").parent == paths.DECK_CHARTS_DIR
 
 
 # --- the built deck in Chromium --------------------------------------------------------------
@@ -293,14 +295,14 @@ def test_the_deck_shows_the_charts_drawn_for_it() -> None:
 def charts_ready() -> Path:
     """The site's charts, drawn by `invoke charts` when a fresh clone has none yet."""
     needed = slides.SOURCE.read_text(encoding="utf-8")
-    if slides.missing_charts(needed, slides.CHARTS_DIR):
+    if slides.missing_charts(needed, paths.DECK_CHARTS_DIR):
         done = invoke("charts", timeout=600)
-        missing = slides.missing_charts(needed, slides.CHARTS_DIR)
+        missing = slides.missing_charts(needed, paths.DECK_CHARTS_DIR)
         if missing:
             said = (done.stdout + done.stderr).strip()[-500:]
             pytest.fail(f"`invoke charts` (exit {done.returncode}) did not draw {missing}; "
                         f"a chart needs its demo's data in data/ (`invoke bench`): {said}")
-    return slides.CHARTS_DIR
+    return paths.DECK_CHARTS_DIR
 
 
 @pytest.fixture(scope="module")

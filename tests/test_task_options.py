@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO, invoke
 from invoke import Context, Exit
 
-from inparallel.measure import collect, suite
+from inparallel.measure import collect, demo_options, demo_runs
 
 
 def _tasks():
@@ -29,7 +29,7 @@ def tasks(data_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("INPARALLEL_STAGE_DATA", str(tmp_path / "stage"))
     for name in ("ensure", "collect", "warn_if_busy"):
         monkeypatch.setattr(collect, name, tripwire)
-    monkeypatch.setattr(suite, "discover_all", tripwire)
+    monkeypatch.setattr(demo_runs, "discover_all", tripwire)
     return _tasks()
 
 
@@ -66,17 +66,17 @@ def test_a_bad_demo_option_is_one_line_and_exit_2_before_any_work(tasks, data_di
 
 def test_each_message_names_a_valid_example():
     with pytest.raises(Exception, match=r"e\.g\. --workers 1,2,4"):
-        suite.parse_options("nogil", workers="x")
-    assert suite.parse_options("nogil", workers="1,2,4").workers == (1, 2, 4)
+        demo_options.parse("nogil", workers="x")
+    assert demo_options.parse("nogil", workers="1,2,4").workers == (1, 2, 4)
     with pytest.raises(Exception, match=r"e\.g\. --repeats 5"):
-        suite.parse_options("cpu", repeats="-1")
-    assert suite.parse_options("cpu", repeats="5").repeats == 5
+        demo_options.parse("cpu", repeats="-1")
+    assert demo_options.parse("cpu", repeats="5").repeats == 5
 
 
 def test_good_options_parse_and_spaces_or_commas_both_separate_counts():
-    assert suite.parse_options("nogil", workers=" 1, 2 4 ", repeats=" 3 ") == suite.DemoOptions(
-        "nogil", (1, 2, 4), 3)
-    assert suite.parse_options("io", stage=True) == suite.DemoOptions("io", stage=True)
+    parsed = demo_options.parse("nogil", workers=" 1, 2 4 ", repeats=" 3 ")
+    assert parsed == demo_options.DemoOptions("nogil", (1, 2, 4), 3)
+    assert demo_options.parse("io", stage=True) == demo_options.DemoOptions("io", stage=True)
 
 
 def test_rehearse_names_a_missing_deck(tasks, tmp_path):

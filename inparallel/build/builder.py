@@ -20,11 +20,11 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from inparallel import paths
+from inparallel import paths, units
 from inparallel.build import manifest, prerequisites, sources
 from inparallel.build.catalog import Variant
 from inparallel.build.interpreters import InterpreterInfo, probe
-from inparallel.console import Stage, console, fmt_duration, stage
+from inparallel.console import Stage, console, stage
 from inparallel.errors import UserError
 
 BUILD_INFO = "build-info.json"
@@ -333,7 +333,7 @@ def _build_locked(variant: Variant, where: BuildPaths, source: Path | None, jobs
     shutil.rmtree(where.staging, ignore_errors=True)
     shutil.rmtree(where.work, ignore_errors=True)
     console.print(
-        f"[green bold]built {variant.label}[/] in {fmt_duration(time.monotonic() - started)}: "
+        f"[green bold]built {variant.label}[/] in {units.elapsed(time.monotonic() - started)}: "
         f"{python_in(where.prefix)}"
     )
     return python_in(where.prefix)
@@ -356,3 +356,22 @@ def build_all(source: Path | None = None, jobs: int | None = None) -> None:
             failed.append(variant.name)
     if failed:
         raise UserError(f"not built: {', '.join(failed)} (see the errors above)")
+
+
+def build_named(names: list[str], source: Path | None = None, jobs: int | None = None) -> None:
+    """Build the variants ``invoke build`` names (``all``: every catalog variant); the names
+    are checked before anything is built, an unknown one or a ``--source`` for two releases
+    being a usage error."""
+    from inparallel.build import catalog
+
+    if names == ["all"]:
+        build_all(source=source, jobs=jobs)
+        return
+    chosen = catalog.resolve_all(names)
+    if not chosen:
+        raise UserError("name a variant, or 'all'; known: " + ", ".join(catalog.known_names()),
+                        code=2)
+    if source and len({v.version for v in chosen}) > 1:
+        raise UserError("--source is one tarball; use it with variants of one release", code=2)
+    for each in chosen:
+        build(each, source=source, jobs=jobs)

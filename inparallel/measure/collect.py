@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from inparallel.build import builder, catalog
 from inparallel.build.discovery import Located, locate
@@ -89,6 +90,45 @@ def _interpreter_record(target: Located) -> dict:
     return {"origin": target.origin, **{k: info[k] for k in keep}}
 
 
+def new_run(target: Target) -> dict:
+    """One variant's run of a record before anything ran: its variant, environment and
+    interpreter, no results yet."""
+    return {
+        "variant": target.located.variant.name,
+        "env": dict(target.env),
+        "interpreter": _interpreter_record(target.located),
+        "gil_enabled_at_end": None,
+        "duration_s": 0.0,
+        "error": None,
+        "results": [],
+    }
+
+
+def new_record(demo: str, title: str, runs: list[dict], usages: list[interference.Usage], *,
+               quick: bool, command: str, settings: dict, started: str, **more: Any) -> dict:
+    """The record of finished ``runs``: provenance, the interference their ``usages`` saw
+    (warned about once), and ``more`` top-level fields (a demo's ``noise``)."""
+    machine = provenance.machine()
+    disturbance = interference.summarize(usages, machine["usable_cpus"],
+                                         method=interference.method_of(usages))
+    warn_once(disturbance)
+    return {
+        "schema_version": model.SCHEMA_VERSION,
+        "demo": demo,
+        "title": title,
+        "quick": quick,
+        "command": command,
+        "started_at": started,
+        "finished_at": utc_now(),
+        "machine": machine,
+        "repository": provenance.repository(),
+        "settings": settings,
+        "interference": disturbance,
+        **more,
+        "runs": runs,
+    }
+
+
 def collect(
     demo: str,
     title: str,
@@ -108,18 +148,7 @@ def collect(
     that other processes used meanwhile is the record's ``interference``.
     """
     started = utc_now()
-    runs = {
-        t.label: {
-            "variant": t.located.variant.name,
-            "env": dict(t.env),
-            "interpreter": _interpreter_record(t.located),
-            "gil_enabled_at_end": None,
-            "duration_s": 0.0,
-            "error": None,
-            "results": [],
-        }
-        for t in targets
-    }
+    runs = {t.label: new_run(t) for t in targets}
     usages = []
     for args in arg_sets:
         for target in targets:
@@ -141,22 +170,7 @@ def collect(
                 message = f"{demo} under {name} ({' '.join(args)}): {outcome.error}"
                 console.print(f"[red]error:[/] {message}")
                 run["error"] = run["error"] or message
-    machine = provenance.machine()
-    disturbance = interference.summarize(usages, machine["usable_cpus"],
-                                         method=interference.method_of(usages))
-    warn_once(disturbance)
-    return {
-        "schema_version": model.SCHEMA_VERSION,
-        "demo": demo,
-        "title": title,
-        "quick": quick,
-        "command": command,
-        "started_at": started,
-        "finished_at": utc_now(),
-        "machine": machine,
-        "repository": provenance.repository(),
-        "settings": settings,
-        "interference": disturbance,
-        "noise": noise.summarize(row for run in runs.values() for row in run["results"]),
-        "runs": list(runs.values()),
-    }
+    return new_record(
+        demo, title, list(runs.values()), usages, quick=quick, command=command,
+        settings=settings, started=started,
+        noise=noise.summarize(row for run in runs.values() for row in run["results"]))

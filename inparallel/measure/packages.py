@@ -1,7 +1,7 @@
 """The package list of ``invoke demo packages`` and the checks made before it runs.
 
-The measuring itself is ``demos/packages.py`` (one run per variant, through the suite like
-every demo); this module makes sure that a run can succeed before anything starts: the list
+The measuring itself is ``demos/packages.py`` (one run per variant, through ``demo_runs.run``
+like every demo); this module makes sure that a run can succeed before anything starts: the list
 is well formed, the package index answers, and every pinned version exists there. A bad
 entry or an unreachable index is one line naming the fix, and nothing is measured or stored.
 """

@@ -26,14 +26,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from inparallel import units
 from inparallel.build.discovery import discover_all
 from inparallel.console import console
 from inparallel.errors import UserError
-from inparallel.measure import collect, interference, provenance
+from inparallel.measure import collect, interference
 from inparallel.measure.collect import Target
-from inparallel.measure.suite import GIL_ON, DemoSpec, targets_for
+from inparallel.measure.registry import GIL_ON, DemoSpec, targets_for
 from inparallel.paths import REPO
-from inparallel.records import model, store
+from inparallel.records import store
 from inparallel.records.intervals import median_ci
 
 DEMO = "pyperformance"
@@ -230,10 +231,8 @@ def _run_one(target: Target, options: SuiteOptions, folder: Path) -> tuple[dict,
     if before and after:
         usage = interference.Usage(wall, after.busy_s - before.busy_s, _own_cpu() - own_before,
                                    after.steal_s - before.steal_s)
-    run = {"variant": target.located.variant.name, "env": env,
-           "interpreter": collect._interpreter_record(target.located),
-           "gil_enabled_at_end": _gil_enabled(python, env), "duration_s": round(wall, 2),
-           "error": None, "results": []}
+    run = {**collect.new_run(target), "gil_enabled_at_end": _gil_enabled(python, env),
+           "duration_s": round(wall, 2)}
     if code != 0 or not output.exists():
         # pyperformance goes on past a failing benchmark: keep what the others measured.
         last = tail.splitlines()[-1] if tail else "no output"
@@ -267,17 +266,10 @@ def run(options: SuiteOptions, available: list | None = None) -> Path:
             runs.append(one)
             if usage is not None:
                 usages.append(usage)
-            console.print(f"{target.label}: {one['error'] or 'done'} ({one['duration_s']:.0f} s)",
-                          soft_wrap=True)
-    machine = provenance.machine()
-    disturbance = interference.summarize(usages, machine["usable_cpus"])
-    collect.warn_once(disturbance)
-    record = {
-        "schema_version": model.SCHEMA_VERSION, "demo": DEMO, "title": TITLE, "quick": False,
-        "command": options.command, "started_at": started, "finished_at": collect.utc_now(),
-        "machine": machine, "repository": provenance.repository(),
-        "settings": options.settings, "interference": disturbance, "runs": runs,
-    }
+            console.print(f"{target.label}: {one['error'] or 'done'} "
+                          f"({units.elapsed(one['duration_s'])})", soft_wrap=True)
+    record = collect.new_record(DEMO, TITLE, runs, usages, quick=False, command=options.command,
+                                settings=options.settings, started=started)
     path = store.write(record)
     console.print(f"stored: {path}", soft_wrap=True)
     return path

@@ -132,14 +132,6 @@ def parse(markdown: str) -> list[Slide]:
     return slides
 
 
-def clock(seconds: float | None) -> str:
-    """``90`` as ``1:30``, the way the notes write timings; an em dash for no time."""
-    if seconds is None:
-        return "\N{EM DASH}"
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes}:{secs:02d}"
-
-
 def total_seconds(slides: list[Slide]) -> int:
     """What the notes' timings add up to."""
     return sum(slide.seconds or 0 for slide in slides)

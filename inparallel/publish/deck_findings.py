@@ -38,7 +38,7 @@ SHORT: dict[str, str] = {
                     "from 3.13t to 3.14t.",
     "contention-shared-slower": "One shared counter took {ratio} as long as per-thread "
                                 "counters on {free}.",
-    "service-multicore-scales": "The busiest server model kept {best_cores} cores busy with "
+    "service-multicore-scales": "The busiest server strategy kept {best_cores} cores busy with "
                                 "Python work.",
     "packages-gil-stays-off": "On {free}, {k} of {n} packages kept the GIL off.",
     "packages-subinterpreters": "On {gil}, {k} of {n} packages loaded in a sub-interpreter.",
@@ -51,7 +51,6 @@ SHORT: dict[str, str] = {
 _MARKS = {"no-evidence": " *(not enough evidence yet)*",
           "fails": " **(contradicted by the data: see the notes)**"}
 _LINK_RE = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")
-_EVIDENCE_RE = re.compile(r"data: (?P<files>(?:`[^`]+`)(?:, `[^`]+`)*)")
 
 
 @dataclass(frozen=True)
@@ -79,19 +78,11 @@ def short_sentence(finding: Finding, verdict: Verdict) -> str:
 
 def plain(markdown: str) -> str:
     """Generated Markdown as notes text (the presenter view shows notes as plain text):
-    links as their text, the evidence as its newest file and a count of runs, references
-    to characters as characters, one line."""
+    links as their text (a finding's runs: ``2 runs``), references to characters as
+    characters, one line."""
     text = _LINK_RE.sub(lambda m: m["text"], markdown)
     # Emphasis marks go; an asterisk from data/ is still ``&#42;`` here and stays.
     text = text.replace("!!! failure ", "").replace("*", "")
-
-    def newest(match: re.Match[str]) -> str:
-        files = re.findall(r"`([^`]+)`", match["files"])
-        if len(files) == 1:
-            return f"data: {files[0]}"
-        return f"data: newest of {len(files)} runs, {max(files)}"
-
-    text = _EVIDENCE_RE.sub(newest, text)
     text = html.unescape(" ".join(text.replace("`", "").split()))
     return text.replace("-->", "\N{RIGHTWARDS ARROW}")  # a note is an HTML comment
 

@@ -1,9 +1,9 @@
 """The headline live demo's view: a table that fills in as points arrive, per-core CPU bars
 under it, and a verdict read back from the stored file.
 
-``suite.run`` does the running and storing, exactly as for any other demo; this module only
-shows it. Every number on screen comes from ``inparallel.analysis.metrics``, the same rules
-the charts and the site's sentences use.
+``measure.demo_runs.run`` does the running and storing, exactly as for any other demo; this
+module only shows it. Every number on screen comes from ``inparallel.analysis.metrics``, the
+same rules the charts and the site's sentences use.
 """
 
 from __future__ import annotations
@@ -21,13 +21,14 @@ from rich.text import Text
 
 from inparallel.analysis import formatting, metrics, stats
 from inparallel.console import console
-from inparallel.measure import provenance
+from inparallel.measure import demo_rules, provenance
 from inparallel.measure.cpu_monitor import CpuMonitor, render_bars
-from inparallel.paths import REPO
+from inparallel.paths import CHARTS_DIR, REPO
 
 if TYPE_CHECKING:
     from inparallel.measure.collect import Target
-    from inparallel.measure.suite import DemoOptions, DemoSpec
+    from inparallel.measure.demo_options import DemoOptions
+    from inparallel.measure.registry import DemoSpec
 
 WIDTH = 80  # a projector-sized terminal; piped output is 80 columns too
 
@@ -103,11 +104,9 @@ class LiveTable:
     """The nogil demo's live view; ``with LiveTable(...) as on_row`` while ``collect`` runs."""
 
     def __init__(self, spec: DemoSpec, options: DemoOptions, targets: list[Target]) -> None:
-        from inparallel.measure.suite import default_workers
-
         self.title = spec.title
         self.labels = [t.label for t in targets]
-        self.counts = list(options.workers or default_workers(provenance.usable_cpus()))
+        self.counts = list(options.workers or demo_rules.worker_counts(provenance.usable_cpus()))
         self.points: dict[str, list[LivePoint]] = {label: [] for label in self.labels}
         self.correct = True
         self.monitor = CpuMonitor()
@@ -214,7 +213,7 @@ def draw_chart(path: Path) -> list[Path]:
 
     quick = path.name.endswith("_quick.json")
     in_data = REPO / "data" in path.resolve().parents
-    out = REPO / ("docs/assets/charts" if in_data and not quick else "build/charts")
+    out = CHARTS_DIR if in_data and not quick else REPO / "build" / "charts"
     drawn = charts.draw_all(path.parent.parent, out, only=["nogil-scaling"], quick=quick)
     drawn = [d for d in drawn if path.resolve() in {f.resolve() for f in d.data.files}]
     return [out / f"{d.stem}-{theme}.svg" for d in drawn for theme in ("light", "dark")]

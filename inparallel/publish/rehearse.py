@@ -8,7 +8,7 @@ the fallback chart exists and was drawn from the data now in data/ (through the 
 manifest docs/generated/charts.json), and prints a run sheet.
 
 Only ``--stage`` commands are run, and stage runs are stored under build/stage-data/ (see
-``suite``), so rehearsing never adds to data/.
+``measure.demo_runs``), so rehearsing never adds to data/.
 """
 
 from __future__ import annotations
@@ -26,11 +26,12 @@ from pathlib import Path
 from inparallel.analysis.results import evidence_path
 from inparallel.console import console
 from inparallel.errors import UserError
-from inparallel.measure import suite
-from inparallel.paths import REPO
-from inparallel.publish.deck import Slide, clock, parse, total_seconds
-from inparallel.publish.slides import CHARTS_DIR, chart_path
+from inparallel.measure import demo_options
+from inparallel.paths import DECK_CHARTS_DIR, REPO
+from inparallel.publish.deck import Slide, parse, total_seconds
+from inparallel.publish.slides import chart_path
 from inparallel.records import load
+from inparallel.units import clock
 
 MANIFEST = Path("docs/generated/charts.json")
 # A stage run is sized to leave this much of its slot for talking over it.
@@ -63,7 +64,7 @@ class SheetRow:
 Runner = Callable[[list[str]], Outcome]
 
 
-def stage_options(command: str) -> suite.DemoOptions:
+def stage_options(command: str) -> demo_options.DemoOptions:
     """The demo options of a ``Live:`` line; it must be ``invoke demo NAME ... --stage``."""
     words = shlex.split(command)
     if words[:2] != ["invoke", "demo"] or len(words) < 3:
@@ -80,8 +81,8 @@ def stage_options(command: str) -> suite.DemoOptions:
             raise UserError(f"`{command}`: unknown option {word!r}")
     if not options["stage"]:
         raise UserError(f"`{command}` lacks --stage: a full run does not fit a slot")
-    return suite.parse_options(words[2], str(options["workers"]), str(options["repeats"]),
-                               quick=bool(options["quick"]), stage=True)
+    return demo_options.parse(words[2], str(options["workers"]), str(options["repeats"]),
+                              quick=bool(options["quick"]), stage=True)
 
 
 def _sha256(path: Path) -> str:
@@ -94,7 +95,7 @@ def chart_problems(stem: str, root: Path) -> list[str]:
     It must exist, be listed in the chart manifest, and every data file it was drawn from
     must still be in the repository with the same SHA-256.
     """
-    light = chart_path(stem, root / CHARTS_DIR.relative_to(REPO))
+    light = chart_path(stem, root / DECK_CHARTS_DIR.relative_to(REPO))
     if not light.exists():
         return [f"chart {stem}: {light.relative_to(root)} is missing (run: invoke charts)"]
     manifest = root / MANIFEST

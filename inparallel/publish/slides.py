@@ -27,16 +27,15 @@ import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from inparallel import units
 from inparallel.build import prerequisites
 from inparallel.console import stage
 from inparallel.errors import UserError
-from inparallel.paths import REPO
+from inparallel.paths import DECK_CHARTS_DIR, REPO
 from inparallel.publish import claims, deck, deck_findings
 
 SOURCE = REPO / "slides" / "talk.md"
 CONFIG = REPO / ".marprc.yml"
-# The deck's own look of each chart (``charts.DECK_DIR``: larger type, direct labels).
-CHARTS_DIR = REPO / "docs" / "assets" / "charts" / "deck"
 # The site serves this folder as-is; the site engineer links it from the navigation.
 OUTPUT_HTML = REPO / "docs" / "slides" / "index.html"
 BUILD_DIR = REPO / "build" / "slides"
@@ -134,8 +133,8 @@ def presenter_notes(slide: deck.Slide, start: int, end: int, total: int,
     """The slide's notes as the presenter view shows them: the running time first, then each
     note as paragraphs (the source's line breaks joined), then the full sentences of the
     findings the slide shows in short."""
-    parts = [f"Running time {deck.clock(start)} \N{RIGHTWARDS ARROW} {deck.clock(end)} "
-             f"of {deck.clock(total)}"]
+    parts = [f"Running time {units.clock(start)} \N{RIGHTWARDS ARROW} {units.clock(end)} "
+             f"of {units.clock(total)}"]
     parts += [paragraph for note in slide.notes for paragraph in deck.paragraphs(note)]
     parts += [f"Finding: {text}" for text in findings]
     body = "\n\n".join(part.replace("-->", "\N{RIGHTWARDS ARROW}") for part in parts)
@@ -161,27 +160,10 @@ ADMONITION_RE = re.compile(r'^!!! \w+ "(?P<title>[^"]*)"\n\n(?P<body>(?:    .*\n
                            re.MULTILINE)
 
 
-# One evidence link of a finding, "[`file`](path)", and the list of them after "data: ".
-LINK_RE = re.compile(r"\[`(?P<file>[^`]+)`\]\((?P<path>[^)]+)\)")
-LINK = r"\[`[^`]+`\]\([^)]+\)"
-EVIDENCE_RE = re.compile(rf"data: (?P<links>{LINK}(?:, {LINK})*)")
-
-
-def _newest_evidence(match: re.Match[str]) -> str:
-    """The newest evidence file, and how many runs there are: every run added would otherwise
-    lengthen the sentence until it spills off its slide (the site lists them all)."""
-    links = list(LINK_RE.finditer(match["links"]))
-    if len(links) == 1:
-        return match[0]
-    newest = max(links, key=lambda link: link["file"])  # names start with the run's UTC time
-    return f"data: [newest of {len(links)} runs]({newest['path']})"
-
-
 def finding_for_slide(text: str) -> str:
     """A finding's generated include, made to work in the deck (``docs/slides/index.html``):
-    its evidence links point one folder up and name the newest file only, and a claim the
-    data contradict (an admonition on the site, in a preview build) stays visibly marked, as
-    a quote with its title in bold."""
+    its links point one folder up, and a claim the data contradict (an admonition on the
+    site, in a preview build) stays visibly marked, as a quote with its title in bold."""
 
     def quote(match: re.Match[str]) -> str:
         body = "\n".join(line.removeprefix("    ") for line in match["body"].splitlines())
@@ -189,7 +171,6 @@ def finding_for_slide(text: str) -> str:
                           *(f"> {line}".rstrip() for line in body.strip("\n").splitlines())])
 
     text = ADMONITION_RE.sub(quote, text).replace("](data/", "](../data/").strip("\n")
-    text = EVIDENCE_RE.sub(_newest_evidence, text)
     # A finding links the table of its runs on the site's runs page (one folder up as well).
     text = text.replace("](runs.md#", "](../runs/#")
     bullets = [line for line in text.splitlines() if line.startswith("- ")]
@@ -230,17 +211,17 @@ def chart_names(markdown: str) -> list[str]:
     return list(dict.fromkeys(m["name"] for m in deck.CHART_RE.finditer(markdown)))
 
 
-def chart_path(name: str, charts_dir: Path = CHARTS_DIR) -> Path:
+def chart_path(name: str, charts_dir: Path = DECK_CHARTS_DIR) -> Path:
     """The SVG file the deck uses for chart ``name``."""
     return charts_dir / f"{name}-{CHART_THEME}.svg"
 
 
-def missing_charts(markdown: str, charts_dir: Path = CHARTS_DIR) -> list[str]:
+def missing_charts(markdown: str, charts_dir: Path = DECK_CHARTS_DIR) -> list[str]:
     """The referenced charts that have not been drawn yet."""
     return [name for name in chart_names(markdown) if not chart_path(name, charts_dir).is_file()]
 
 
-def inline_charts(markdown: str, charts_dir: Path = CHARTS_DIR) -> str:
+def inline_charts(markdown: str, charts_dir: Path = DECK_CHARTS_DIR) -> str:
     """Turn every ``![alt](chart:NAME)`` into an ``<img>`` holding the SVG as a data URI.
 
     An empty alt takes the chart's own description from ``inparallel.publish.charts``, as the
@@ -304,7 +285,7 @@ def chromium_path() -> Path:
 
 def build(pdf: bool = False, output: Path | None = None, *,
           draw_charts: Callable[[list[str]], None] | None = None,
-          source: Path = SOURCE, charts_dir: Path = CHARTS_DIR,
+          source: Path = SOURCE, charts_dir: Path = DECK_CHARTS_DIR,
           workdir: Path = BUILD_DIR) -> Path:
     """Build the deck: ``docs/slides/index.html``, or with ``pdf`` a PDF; return its path.
 
