@@ -142,8 +142,8 @@ def test_pros_and_cons_are_plain_markdown_tables() -> None:
             assert marker not in text, f"{path.name} contains {marker!r}"
 
 
-def test_an_approach_shows_the_section_its_demo_marks_and_links_the_demo(tmp_path: Path
-                                                                         ) -> None:
+def test_a_strategy_page_shows_the_section_its_demo_marks_and_links_the_demo(
+        tmp_path: Path) -> None:
     demos = tmp_path / "demos"
     demos.mkdir()
     (demos / "nogil.py").write_text(
@@ -161,7 +161,7 @@ def test_an_approach_shows_the_section_its_demo_marks_and_links_the_demo(tmp_pat
     assert "not marked yet" in mkdocs_hook.code_snippet(demos, "asyncio")  # no io_demo.py
 
 
-def test_every_approach_page_shows_its_marked_example(site_dir: Path) -> None:
+def test_every_strategy_page_shows_its_marked_example(site_dir: Path) -> None:
     for page, code in (("free-threading/", "threading.Thread(target=work"),
                        ("subinterpreters/", "InterpreterPoolExecutor(max_workers=workers"),
                        ("multiprocessing/", "ProcessPoolExecutor(max_workers=workers"),

@@ -1,4 +1,4 @@
-"""How each approach works, as one picture: processes contain interpreters contain threads.
+"""How each strategy works, as one picture: processes contain interpreters contain threads.
 
 Drawn with matplotlib rather than Mermaid, because Material loads Mermaid from a CDN and the site
 must work offline. Same themes and deterministic output as the charts.
@@ -32,7 +32,7 @@ class Interp:
 
 @dataclass(frozen=True)
 class Diagram:
-    """One approach: its processes (each a tuple of interpreters), caption and data path."""
+    """One strategy: its processes (each a tuple of interpreters), caption and data path."""
 
     name: str
     title: str
@@ -112,7 +112,7 @@ def _draw_interp(ax: Axes, x: float, y: float, w: float, h: float, interp: Inter
 
 
 def draw(diagram: Diagram, theme: style.Theme) -> plt.Figure:
-    """The figure of one approach in one theme."""
+    """The figure of one strategy in one theme."""
     with style.themed(theme):
         fig, ax = plt.subplots(figsize=(10, 4.2))
         ax.set_axis_off()
