@@ -1,4 +1,5 @@
-"""Shared fixtures: a private data folder, and the tooling's own interpreter for tasks."""
+"""Shared fixtures: a private data folder, the tooling's own interpreter for tasks, and the
+fixture site served to Chromium for the browser tests."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -23,6 +25,20 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+
+
+#: The data the browser tests build their site from: a few runs per demo, not data/.
+SITE_DATA = Path(__file__).parent / "fixtures" / "site" / "data"
+
+
+def require_chromium() -> ModuleType:
+    """Playwright's sync API, or skip the calling test module where it or Debian's Chromium
+    is missing: call it at module level, so that no site is built for nothing."""
+    api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)",
+                    allow_module_level=True)
+    return api
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -62,3 +78,33 @@ def invoke(*args: str, env: dict[str, str] | None = None, timeout: float = 1800,
         cwd=REPO, capture_output=True, text=True, timeout=timeout,
         env={**os.environ, **(env or {})},
     )
+
+
+# Module scope, not session: each browser test module gets its own site and a fresh profile,
+# so that one module's palette toggle (kept in the profile's local storage) cannot reach another.
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture site (``SITE_DATA``), built and served by http.server on a free port of
+    127.0.0.1."""
+    from inparallel.publish import mkdocs_hook  # only the browser tests need mkdocs
+
+    project = mkdocs_hook.copy_project(REPO, tmp_path_factory.mktemp("project"), SITE_DATA)
+    mkdocs_hook.generate(project / "data", project / "docs", project / "demos")
+    result = mkdocs_hook.build(project)
+    assert result.returncode == 0, result.stderr[-5000:]
+    with serve_folder(project / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A Chromium context with a fresh profile, in the light palette, 1280x900."""
+    with require_chromium().sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
+            headless=True, args=CHROMIUM_ARGS, color_scheme="light",
+            viewport={"width": 1280, "height": 900})
+        try:
+            yield context
+        finally:
+            context.close()

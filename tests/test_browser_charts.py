@@ -8,26 +8,18 @@ rendered, from the chart's SVG laid exactly over the picture on the page.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, serve_folder
-
-from inparallel.publish import mkdocs_hook
+from conftest import require_chromium
 
 pytestmark = pytest.mark.browser
 
-FIXTURES = Path(__file__).parent / "fixtures" / "site" / "data"
 #: The smallest chart text (footers, value labels) and the usual one (ticks, axis labels), in
 #: CSS px, against Material's 16 px body text.
 MIN_PX, USUAL_PX = 12.5, 14.5
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)",
-                allow_module_level=True)
+require_chromium()
 
 #: Every visible chart of the page: its file and the em size of each of its texts.
 MEASURE = """async () => {
@@ -51,31 +43,6 @@ MEASURE = """async () => {
   }
   return found;
 }"""
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The fixture site, built and served on a free port of 127.0.0.1."""
-    project = mkdocs_hook.copy_project(REPO, tmp_path_factory.mktemp("project"), FIXTURES)
-    mkdocs_hook.generate(project / "data", project / "docs", project / "demos")
-    result = mkdocs_hook.build(project)
-    assert result.returncode == 0, result.stderr[-5000:]
-    with serve_folder(project / "site") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """A Chromium context with a fresh profile, in the light palette, 1280 px wide."""
-    with playwright_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
-            headless=True, args=CHROMIUM_ARGS, color_scheme="light",
-            viewport={"width": 1280, "height": 900})
-        try:
-            yield context
-        finally:
-            context.close()
 
 
 @pytest.mark.parametrize("page_name", ["", "results/", "comparison/"])

@@ -10,48 +10,15 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, serve_folder
-
-from inparallel.publish import mkdocs_hook
+from conftest import require_chromium
 
 pytestmark = pytest.mark.browser
 
-FIXTURES = Path(__file__).parent / "fixtures" / "site" / "data"
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)",
-                allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The fixture site, built and served by http.server on a free port of 127.0.0.1."""
-    project = mkdocs_hook.copy_project(REPO, tmp_path_factory.mktemp("project"), FIXTURES)
-    mkdocs_hook.generate(project / "data", project / "docs", project / "demos")
-    result = mkdocs_hook.build(project)
-    assert result.returncode == 0, result.stderr[-5000:]
-    with serve_folder(project / "site") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """A Chromium context with a fresh profile, in the light palette."""
-    with playwright_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
-            headless=True, args=CHROMIUM_ARGS, color_scheme="light",
-            viewport={"width": 1280, "height": 900})
-        try:
-            yield context
-        finally:
-            context.close()
+require_chromium()
 
 
 def _pages(base_url: str, browser: object) -> list[str]:
