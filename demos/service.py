@@ -36,6 +36,7 @@ import failures
 import harness
 import loadgen
 import placement
+import timer
 from memory import tree_memory
 from service_server import MODELS, work
 
@@ -153,11 +154,15 @@ def params(args, cpu_ms, workers):
             "server_workers": workers}
 
 
-def emit_point(out, model, connections, found, point_params, correct):
-    """The rows of one point: one value per round for each metric."""
+def emit_point(out, model, connections, found, point_params, correct, spread):
+    """The rows of one point: one value per round for each metric, with the swing of the
+    machine's speed read before its rounds (``noise_spread``)."""
     for workload, unit, key in METRICS:
-        out.emit(harness.row(workload, model, connections, [each[key] for each in found],
-                             unit=unit, correct=correct, params=point_params))
+        row = harness.row(workload, model, connections, [each[key] for each in found],
+                          unit=unit, correct=correct, params=point_params)
+        if spread is not None and unit in harness.INTERVAL_UNITS:
+            row["noise_spread"] = spread
+        out.emit(row)
 
 
 def emit_failed(out, model, connections, point_params, error=None, reason=None):
@@ -187,6 +192,7 @@ class Served:
     def __init__(self, model, process, port):
         self.model, self.process, self.port = model, process, port
         self.found = {}  # (cpu_ms, connections) -> one measurement per round
+        self.speeds = {}  # (cpu_ms, connections) -> the machine's speed before each round
         self.correct = {}  # (cpu_ms, connections) -> every answer right so far
         self.error = None
 
@@ -199,6 +205,9 @@ class Served:
     def load(self, point, iterations, seconds, first):
         """One value of ``point``: wrk for ``seconds``; on the first round, a probe too."""
         _cpu_ms, connections = point
+        # Read while every server idles, as timer.compare reads before each value: the
+        # values are not corrected by it, but its swing classes the run.
+        self.speeds.setdefault(point, timer.Speed()).read(before=seconds)
         try:
             found, pss = loadgen.run(f"http://127.0.0.1:{self.port}/{iterations}", connections,
                                      seconds, lambda: tree_memory(self.process.pid))
@@ -256,8 +265,9 @@ def serve_all(out, args, upstream_port, per_ms):
                 elif each.error:  # a server gone mid-run: its points are errors, not waits
                     emit_failed(out, model, connections, point_params, error=each.error)
                 else:
-                    emit_point(out, model, connections, each.found[(cpu_ms, connections)],
-                               point_params, each.correct[(cpu_ms, connections)])
+                    point = (cpu_ms, connections)
+                    emit_point(out, model, connections, each.found[point], point_params,
+                               each.correct[point], each.speeds[point].spread())
 
 
 def main(argv=None):

@@ -33,6 +33,7 @@ import graph_state
 import harness
 import placement
 import strategies
+import timer
 from memory import tree_memory
 
 STRATEGIES = ("sequential", "threads", "processes-fork", "processes-forkserver-rebuild",
@@ -45,6 +46,10 @@ SIZES = {"full": {"nodes": 400_000, "degree": 8, "queries_per_worker": 30_000},
 REPEATS = {"full": 6, "stage": 1, "quick": 1}
 MEMORY_LIMIT = 4 * 1024**3  # the whole demo stays under this; more copies are refused
 WORKLOADS = ("first-answer", "queries", "pss", "pss-growth")
+UNITS = {"first-answer": "s", "queries": "s", "pss": "bytes", "pss-growth": "bytes"}
+# Before each probe the parent reads the machine's speed for about 5% of this many seconds
+# (timer.Speed: 15 or so one-millisecond readings): enough for a spread per strategy.
+PROBE_READINGS_S = 0.3
 
 
 def copies(strategy, workers):
@@ -211,19 +216,22 @@ def run_probe(strategy, workers, args):
     return answer
 
 
-def rows(strategy, workers, results, expected, params):
-    """The four rows of one strategy from its probes' results."""
+def rows(strategy, workers, results, expected, params, speed):
+    """The four rows of one strategy from its probes' results, its timings with the swing of
+    the machine's speed read around its probes (``noise_spread``)."""
     correct = all(r["checksum"] == expected[0] and r["count"] == expected[1] for r in results)
     values = {"first-answer": [r["first_s"] for r in results],
               "queries": [r["total_s"] for r in results],
               "pss": [r["pss"] for r in results], "pss-growth": [r["growth"] for r in results]}
-    return [harness.row(workload, strategy, workers, values[workload],
-                        unit="s" if workload in ("first-answer", "queries") else "bytes",
-                        correct=correct, params=params)
-            for workload in WORKLOADS]
+    found = [harness.row(workload, strategy, workers, values[workload], unit=UNITS[workload],
+                         correct=correct, params=params)
+             for workload in WORKLOADS]
+    spread = speed.spread()
+    for row in found:
+        if spread is not None and row["unit"] in harness.INTERVAL_UNITS:
+            row["noise_spread"] = spread
+    return found
 
-
-UNITS = {"first-answer": "s", "queries": "s", "pss": "bytes", "pss-growth": "bytes"}
 
 
 def measure(workers, args):
@@ -245,10 +253,14 @@ def measure(workers, args):
         plans[strategy] = (count, params, availability(strategy, count, reference["graph_bytes"]))
         if plans[strategy][2] is None:
             results[strategy] = [reference] if strategy == "sequential" else []
+    # The machine's speed, read just before each probe (as timer.compare reads it before each
+    # value): a probe's times are not corrected by it, but its swing classes the run.
+    speeds = {strategy: timer.Speed() for strategy in results}
     for number in range(args.repeats):
         for strategy in list(results) if number % 2 == 0 else reversed(list(results)):
             if strategy in errors or len(results[strategy]) > number:
                 continue
+            speeds[strategy].read(before=PROBE_READINGS_S)
             try:
                 results[strategy].append(run_probe(strategy, workers, args))
             except RuntimeError as error:
@@ -261,7 +273,8 @@ def measure(workers, args):
             yield from (harness.row(w, strategy, count, [], unit=UNITS[w], params=params,
                                     error=errors[strategy]) for w in WORKLOADS)
         else:
-            yield from rows(strategy, count, results[strategy], expected, params)
+            yield from rows(strategy, count, results[strategy], expected, params,
+                            speeds[strategy])
 
 
 def main(argv=None):
