@@ -25,7 +25,7 @@ STRATEGIES = ("threads-shared", "threads-local")
 
 
 def _demo():
-    """demos/contention.py as a module (it imports its sibling ``harness``)."""
+    """demos/contention.py as a module (it imports its siblings ``harness`` and ``timer``)."""
     sys.path.insert(0, str(REPO / "demos"))
     try:
         spec = importlib.util.spec_from_file_location("contention", REPO / "demos/contention.py")
@@ -210,7 +210,7 @@ def test_the_stage_keeps_its_short_cap_and_the_full_run_its_long_one(monkeypatch
         seen["args"] = args
         raise SystemExit(0)  # only the options are under test, nothing is timed
 
-    monkeypatch.setattr(contention.harness, "compare", compare)
+    monkeypatch.setattr(contention.timer, "compare", compare)
     for argv, cap in ((["--stage"], contention.STAGE_TIME_CAP_S), ([], contention.TIME_CAP_S),
                       (["--stage", "--time-cap", "2"], 2.0)):
         with pytest.raises(SystemExit):
