@@ -4,11 +4,11 @@ Each chart selects points of one demo from ``inparallel.analysis.stats.aggregate
 across every compatible run of a machine) and takes every derived number from
 ``inparallel.analysis.metrics``. Error bars show each point's low/high: the range across runs,
 or one run's 95% interval of its median. A chart is drawn once per machine that has data for it,
-in a light and a dark version: ``docs/assets/charts/<name>-<machine key>-<theme>.svg``. The
-machine with the most CPUs also gets the short name ``<name>-<theme>.svg``, which pages use,
-and ``deck/<name>-light.svg`` for the slides (see "The deck's charts" below). A chart whose
-demo has no committed data is skipped; the page says so (see
-``inparallel.publish.mkdocs_hook``).
+in a light and a dark version: ``<charts folder>/<name>-<machine key>-<theme>.svg`` (the
+site's charts folder is ``paths.CHARTS_DIR``). The machine with the most CPUs also gets the
+short name ``<name>-<theme>.svg``, which pages use, and ``deck/<name>-light.svg`` for the
+slides (see "The deck's charts" below). A chart whose demo has no committed data is skipped;
+the page says so (see ``inparallel.publish.mkdocs_hook``).
 
 Each demo's charts live in the module named after the demo (``charts/nogil.py``,
 ``charts/cpu.py`` ...): its site drawers, its deck drawers and its ``CHARTS`` entries. This
@@ -47,9 +47,9 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 
-from inparallel.analysis import formatting as fmt
 from inparallel.analysis.results import evidence_path, machine_results
 from inparallel.errors import UserError
+from inparallel.paths import CHARTS_DIR, DECK_CHARTS_DIR
 from inparallel.publish import chart_style as style
 from inparallel.publish.chart_parts import Chart, Drawer
 from inparallel.publish.charts import (
@@ -71,10 +71,8 @@ from inparallel.publish.charts import (
 from inparallel.records import load
 from inparallel.records.errors import one_line
 
-CHARTS_DIR = Path("docs/assets/charts")
-#: The deck's charts: ``DECK_DIR / f"{name}-light.svg"`` (see "Naming rule" above).
-DECK_DIR = CHARTS_DIR / "deck"
-TIMES = fmt.TIMES
+#: The deck's folder inside a charts folder (see "Naming rule" above).
+DECK_FOLDER = DECK_CHARTS_DIR.relative_to(CHARTS_DIR)
 
 
 @dataclass(frozen=True)
@@ -111,7 +109,7 @@ def runs_summary(data: Any) -> str:
 
 def deck_path(name: str, charts_dir: Path = CHARTS_DIR) -> Path:
     """The deck's version of chart ``name`` (see "Naming rule" above)."""
-    return charts_dir / "deck" / f"{name}-light.svg"
+    return charts_dir / DECK_FOLDER / f"{name}-light.svg"
 
 
 def _render(draw: Drawer, data: Any, theme: style.Theme,
@@ -225,7 +223,7 @@ def draw_all(data_dir: Path, out_dir: Path, only: Collection[str] = (),
             drawn.append(Drawn(chart_, data, stem, primary=not primary_done))
             primary_done = True
     prefixes = tuple(f"{c.name}-" for c in selected)
-    for folder in (out_dir, out_dir / "deck"):
+    for folder in (out_dir, out_dir / DECK_FOLDER):
         for stale in folder.glob("*.svg") if folder.is_dir() else ():
             if stale.name.startswith(prefixes) and stale not in wanted:
                 stale.unlink()
