@@ -74,7 +74,7 @@ def test_every_thread_computed_the_right_answer(record):
         assert [row["workers"] for row in run["results"]] == [1, 2]
         for row in run["results"]:
             assert row["correct"] is True
-            assert 1 <= len(row["values"]) <= 3  # --quick: at most 3 (demos/harness.py MODES)
+            assert 1 <= len(row["values"]) <= 3  # --quick: at most 3 (demos/timer.py MODES)
 
 
 @pytest.mark.build

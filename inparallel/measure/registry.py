@@ -58,9 +58,9 @@ GIL_ON = tuple((name, (("PYTHON_GIL", "1"),)) for name in ("3.13t", "3.14t", "3.
 REGISTRY: dict[str, DemoSpec] = {
     spec.name: spec
     for spec in (
-        # Revision 2 of every demo timed by harness.compare: values corrected for the
-        # machine's speed drift by a reference loop (demos/harness.py). Revision 3 of nogil:
-        # speedups timed pair by pair (harness.compare's paired_with), a 12 s cap per point.
+        # Revision 2 of every demo timed by timer.compare: values corrected for the
+        # machine's speed drift by a reference loop (demos/timer.py). Revision 3 of nogil:
+        # speedups timed pair by pair (timer.compare's paired_with), a 12 s cap per point.
         # (The cpu demo paired with its sequential run took 375 s instead of 180 s of the
         # bench's 15 minutes: it stays unpaired.)
         DemoSpec("nogil", "CPU-bound threads: GIL build vs free-threaded build", ("3.14", "3.14t"),
@@ -73,8 +73,8 @@ REGISTRY: dict[str, DemoSpec] = {
         # Revision 3 of overhead: half the work per value, so that the bench fits in 15 minutes.
         DemoSpec("overhead", "Free-threaded single-thread cost", extra_env=GIL_ON, timeout_s=200,
                  revision=3),
-        # Startup and transfer: revision 4 runs on one CPU (demos/harness.py, on_one_cpu),
-        # revision 5 also as a batch job (harness.as_batch_job).
+        # Startup and transfer: revision 4 runs on one CPU (demos/placement.py, on_one_cpu),
+        # revision 5 also as a batch job (placement.as_batch_job).
         DemoSpec("startup", "Start-up cost of a worker, per strategy", timeout_s=200,
                  revision=5),
         DemoSpec("memory", "Memory of N idle and N busy workers (PSS)", timeout_s=300),
