@@ -1,7 +1,7 @@
 """How noisy the machine was during a run, read from the demo's own speed readings.
 
-Every timed point of a demo interleaves a fixed reference loop with its values (the
-harness's ``Speed``); ``noise_spread`` is how far those readings swung during the point:
+Every timed point of a demo interleaves a fixed reference loop with its values (``Speed``
+in demos/timer.py); ``noise_spread`` is how far those readings swung during the point:
 p90 / p10 - 1. The machine's speed can swing without any other process showing up in
 /proc/stat (a virtual machine's host, turbo and thermal limits, a laptop's power
 management): the readings see it because they time the same fixed work again and again.
