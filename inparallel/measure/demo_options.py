@@ -15,8 +15,6 @@ from inparallel.errors import UserError
 from inparallel.measure import demo_rules
 from inparallel.measure.registry import REGISTRY, DemoSpec, spec_for
 
-MAX_TIME_CAP_S = 3600  # the demos' own bound (demos/harness.py)
-
 
 @dataclass(frozen=True)
 class DemoOptions:
@@ -108,9 +106,10 @@ def _parse_time_cap(text: str | float) -> float | None:
         seconds = float(text)
     except ValueError:
         seconds = float("nan")
-    if not 0.001 <= seconds <= MAX_TIME_CAP_S:  # False for nan and inf too
-        raise UserError(f"--time-cap {text!r} is not a time per point; give seconds from 0.001 "
-                        f"to {MAX_TIME_CAP_S}, e.g. --time-cap 5 (or leave it out)", code=2)
+    if not demo_rules.MIN_TIME_CAP_S <= seconds <= demo_rules.MAX_TIME_CAP_S:  # nan, inf: False
+        raise UserError(f"--time-cap {text!r} is not a time per point; give seconds from "
+                        f"{demo_rules.MIN_TIME_CAP_S:g} to {demo_rules.MAX_TIME_CAP_S:g}, "
+                        "e.g. --time-cap 5 (or leave it out)", code=2)
     return seconds
 
 
