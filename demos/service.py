@@ -1,18 +1,18 @@
-"""I/O-bound services under load: an HTTP service in each server model, driven by wrk.
+"""I/O-bound services under load: an HTTP service in each server strategy, driven by wrk.
 
 Each request waits on a slow local upstream (``--upstream-ms``) and then does a fixed amount
 of pure-Python CPU work (``--cpu-ms``, calibrated on this interpreter before the servers
 start). ``wrk`` holds a fixed number of connections open (``--workers``: 16, 64, 256) for
-one second per value, on loopback only. The server models (demos/service_server.py):
+one second per value, on loopback only. The server strategies (demos/service_server.py):
 threads, asyncio, processes-prefork and subinterpreters (3.14+), the last two with one worker
 per usable core. Per point the demo records requests per second, p50 and p99 latency,
 errors and time-outs, the server's memory (PSS of its processes, sampled halfway through)
 and the CPU that wrk itself used: load generator, upstream and service share the cores.
 
 Every server runs at once, and the demo makes ``ROUNDS`` passes over all the points, the
-models in alternating order at each point: the values of one point are spread over the whole
-run, next to the other models' values, so that a slow minute of the machine hits every model
-alike and shows as spread, not as one model's number. A point gets one value per round, and
+strategies in alternating order at each point: the values of one point are spread over the whole
+run, next to the other strategies' values, so that a slow minute of the machine hits every strategy
+alike and shows as spread, not as one strategy's number. A point gets one value per round, and
 its requests per second and latencies the 95% interval of their median.
 
     python3.14t demos/service.py --workers 16,64 --cpu-ms 0,2
@@ -38,7 +38,7 @@ import loadgen
 import placement
 import timer
 from memory import tree_memory
-from service_server import MODELS, work
+from service_server import STRATEGIES, work
 
 HERE = Path(__file__).resolve().parent
 SIZES = {"full": 1, "stage": 1, "quick": 1}  # seconds of load per value
@@ -62,12 +62,12 @@ def _cpu_list(text):
     return values
 
 
-def _models(text):
+def _strategies(text):
     names = tuple(text.split(","))
-    unknown = [name for name in names if name not in MODELS]
+    unknown = [name for name in names if name not in STRATEGIES]
     if unknown:
         raise argparse.ArgumentTypeError(
-            f"{unknown[0]!r} is not a server model; choose from {','.join(MODELS)}")
+            f"{unknown[0]!r} is not a server strategy; choose from {','.join(STRATEGIES)}")
     return names
 
 
@@ -76,8 +76,8 @@ EXTRA = [
                           "help": "the upstream's delay per request (default 10)"}),
     (("--cpu-ms",), {"type": _cpu_list, "default": None,
                      "help": "Python CPU work per request, ms (default 0,2,5)"}),
-    (("--models",), {"type": _models, "default": MODELS,
-                     "help": f"server models to run (default {','.join(MODELS)})"}),
+    (("--strategies",), {"type": _strategies, "default": STRATEGIES,
+                     "help": f"server strategies to run (default {','.join(STRATEGIES)})"}),
     (("--seconds",), {"type": harness.bounded(1, 600), "default": None,
                       "help": "seconds of load per value (default 1)"}),
     (("--crash-after",), {"type": harness.bounded(0), "default": 0,
@@ -154,43 +154,43 @@ def params(args, cpu_ms, workers):
             "server_workers": workers}
 
 
-def emit_point(out, model, connections, found, point_params, correct, spread):
+def emit_point(out, strategy, connections, found, point_params, correct, spread):
     """The rows of one point: one value per round for each metric, with the swing of the
     machine's speed read before its rounds (``noise_spread``)."""
     for workload, unit, key in METRICS:
-        row = harness.row(workload, model, connections, [each[key] for each in found],
+        row = harness.row(workload, strategy, connections, [each[key] for each in found],
                           unit=unit, correct=correct, params=point_params)
         if spread is not None and unit in harness.INTERVAL_UNITS:
             row["noise_spread"] = spread
         out.emit(row)
 
 
-def emit_failed(out, model, connections, point_params, error=None, reason=None):
+def emit_failed(out, strategy, connections, point_params, error=None, reason=None):
     for workload, unit, _key in METRICS:
         if reason:
-            out.emit(harness.unavailable(workload, model, connections, reason, point_params, unit))
+            out.emit(harness.unavailable(workload, strategy, connections, reason, point_params, unit))
         else:
-            out.emit(harness.row(workload, model, connections, [], unit=unit,
+            out.emit(harness.row(workload, strategy, connections, [], unit=unit,
                                  params=point_params, error=error))
 
 
-def availability(model):
-    """Why ``model`` cannot run on this interpreter, or None."""
-    if model == "subinterpreters" and sys.version_info < (3, 14):
+def availability(strategy):
+    """Why ``strategy`` cannot run on this interpreter, or None."""
+    if strategy == "subinterpreters" and sys.version_info < (3, 14):
         return "needs concurrent.interpreters (3.14+)"
     return loadgen.missing()
 
 
-def server_workers(model):
-    """Workers of a server model: one for the single-process models, else one per core."""
-    return 1 if model in ("threads", "asyncio") else placement.cores()
+def server_workers(strategy):
+    """Workers of a server strategy: one for the single-process strategies, else one per core."""
+    return 1 if strategy in ("threads", "asyncio") else placement.cores()
 
 
 class Served:
-    """One running server model and what its points measured so far."""
+    """One running server strategy and what its points measured so far."""
 
-    def __init__(self, model, process, port):
-        self.model, self.process, self.port = model, process, port
+    def __init__(self, strategy, process, port):
+        self.strategy, self.process, self.port = strategy, process, port
         self.found = {}  # (cpu_ms, connections) -> one measurement per round
         self.speeds = {}  # (cpu_ms, connections) -> the machine's speed before each round
         self.correct = {}  # (cpu_ms, connections) -> every answer right so far
@@ -226,24 +226,24 @@ class Served:
 
 
 def serve_all(out, args, upstream_port, per_ms):
-    """Start every server model, load them round after round, emit the rows, stop them."""
+    """Start every server strategy, load them round after round, emit the rows, stop them."""
     points = [(cpu_ms, c) for cpu_ms in args.cpu_ms for c in args.workers]
     extra = ["--crash-after", args.crash_after] if args.crash_after else []
     served, failed = [], {}
     with contextlib.ExitStack() as stack:
-        for model in args.models:
-            reason = availability(model)
+        for strategy in args.strategies:
+            reason = availability(strategy)
             if reason:
-                failed[model] = ("reason", reason)
+                failed[strategy] = ("reason", reason)
                 continue
             try:
                 process, port = stack.enter_context(child(
-                    HERE / "service_server.py", model, upstream_port, "--workers",
-                    server_workers(model), *extra))
+                    HERE / "service_server.py", strategy, upstream_port, "--workers",
+                    server_workers(strategy), *extra))
             except RuntimeError as error:
-                failed[model] = ("error", str(error))
+                failed[strategy] = ("error", str(error))
                 continue
-            served.append(Served(model, process, port))
+            served.append(Served(strategy, process, port))
         if args.mode == "full":  # a first load starts threads and connections: not a value
             for each in served:
                 with contextlib.suppress(OSError, RuntimeError, http.client.HTTPException):
@@ -255,18 +255,18 @@ def serve_all(out, args, upstream_port, per_ms):
                     if each.error is None:
                         each.load(point, iterations, args.seconds, first=number == 0)
         # Rows go out while the servers still run: what stops them is the end of this block.
-        for model in args.models:
-            each = next((s for s in served if s.model == model), None)
+        for strategy in args.strategies:
+            each = next((s for s in served if s.strategy == strategy), None)
             for cpu_ms, connections in points:
-                point_params = params(args, cpu_ms, server_workers(model))
-                if model in failed:
-                    kind, why = failed[model]
-                    emit_failed(out, model, connections, point_params, **{kind: why})
+                point_params = params(args, cpu_ms, server_workers(strategy))
+                if strategy in failed:
+                    kind, why = failed[strategy]
+                    emit_failed(out, strategy, connections, point_params, **{kind: why})
                 elif each.error:  # a server gone mid-run: its points are errors, not waits
-                    emit_failed(out, model, connections, point_params, error=each.error)
+                    emit_failed(out, strategy, connections, point_params, error=each.error)
                 else:
                     point = (cpu_ms, connections)
-                    emit_point(out, model, connections, each.found[point], point_params,
+                    emit_point(out, strategy, connections, each.found[point], point_params,
                                each.correct[point], each.speeds[point].spread())
 
 

@@ -1,6 +1,6 @@
-"""The service under test, in each server model: ``python service_server.py MODEL UPSTREAM_PORT``.
+"""The service under test, in each server strategy: ``python service_server.py STRATEGY UPSTREAM_PORT``.
 
-Every model serves the same HTTP/1.1 (keep-alive) request ``GET /<iterations>``: it asks the
+Every strategy serves the same HTTP/1.1 (keep-alive) request ``GET /<iterations>``: it asks the
 slow upstream (demos/upstream.py) for ``/<iterations>`` on a connection it keeps per client
 connection, then runs ``work(iterations)``, pure Python, and answers
 ``<upstream answer> <work result>``. Only how connections are spread over the machine differs:
@@ -29,7 +29,7 @@ import threading
 
 from upstream import exit_with_parent
 
-MODELS = ("threads", "asyncio", "processes-prefork", "subinterpreters")
+STRATEGIES = ("threads", "asyncio", "processes-prefork", "subinterpreters")
 _served = [0]  # requests answered, for --crash-after (approximate across threads: fine)
 
 
@@ -150,11 +150,11 @@ async def serve_asyncio(listener, upstream_port, crash_after):
         await server.serve_forever()
 
 
-# --- the models ---
+# --- the strategies ---
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("model", choices=MODELS)
+    parser.add_argument("strategy", choices=STRATEGIES)
     parser.add_argument("upstream_port", type=int)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--crash-after", type=int, default=0)
@@ -162,7 +162,7 @@ def main(argv=None):
     listener = socket.create_server(("127.0.0.1", 0), backlog=4096)
     fd = listener.fileno()
     pids = []
-    if args.model == "processes-prefork":
+    if args.strategy == "processes-prefork":
         # Fork before any thread starts here: a forked child gets only the forking thread.
         for _ in range(args.workers):
             pid = os.fork()
@@ -176,11 +176,11 @@ def main(argv=None):
         signal.signal(signal.SIGTERM, lambda *_: stop_all(pids, 0))
     exit_with_parent()
     print(listener.getsockname()[1], flush=True)
-    if args.model == "threads":
+    if args.strategy == "threads":
         accept_loop(fd, args.upstream_port, args.crash_after)
-    elif args.model == "asyncio":
+    elif args.strategy == "asyncio":
         asyncio.run(serve_asyncio(listener, args.upstream_port, args.crash_after))
-    elif args.model == "subinterpreters":
+    elif args.strategy == "subinterpreters":
         from concurrent import interpreters  # 3.14+; the demo checks before it asks
 
         # By module name: a function of __main__ cannot be found in another interpreter.

@@ -1,4 +1,4 @@
-"""The service demo: every server model answers wrk correctly, crashes become error rows,
+"""The service demo: every server strategy answers wrk correctly, crashes become error rows,
 no server or upstream outlives the demo, and bad options are one line.
 
 One ``invoke demo service --quick --workers 16,64`` run covers the demo's variants (every
@@ -29,7 +29,7 @@ DEMOS = REPO / "demos"
 sys.path.insert(0, str(DEMOS))
 import loadgen  # noqa: E402  (demos/ is not a package: the demo's own module, stdlib only)
 
-MODELS = ("threads", "asyncio", "processes-prefork", "subinterpreters")
+STRATEGIES = ("threads", "asyncio", "processes-prefork", "subinterpreters")
 METRICS = ("throughput", "latency-p50", "latency-p99", "errors", "timeouts", "server-pss",
            "loadgen-cpu")
 needs_wrk = pytest.mark.skipif(shutil.which("wrk") is None,
@@ -51,7 +51,7 @@ def test_every_server_model_answers_every_request_correctly_under_wrk(record, va
     series = tuple(int(p) for p in run["interpreter"]["version"].split(".")[:2])
     seen = sorted((r["workload"], r["strategy"], r["workers"], r["params"]["cpu_ms"])
                   for r in run["results"])
-    assert seen == sorted((w, m, c, ms) for w in METRICS for m in MODELS for c in (16, 64)
+    assert seen == sorted((w, m, c, ms) for w in METRICS for m in STRATEGIES for c in (16, 64)
                           for ms in (0, 2))  # each point once, every metric, none missing
     for row in run["results"]:
         where = f"{variant} {row['workload']} {row['strategy']} x{row['workers']}"
@@ -120,7 +120,7 @@ def python_314():
 @needs_wrk
 @pytest.mark.parametrize("model", ["threads", "processes-prefork"])
 def test_a_server_that_crashes_mid_run_is_an_error_row_and_the_demo_goes_on(model):
-    process = demo(python_314(), "--quick", "--models", model, "--workers", "16",
+    process = demo(python_314(), "--quick", "--strategies", model, "--workers", "16",
                    "--cpu-ms", "0,2", "--crash-after", "40")
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr[-2000:]
@@ -150,7 +150,7 @@ def test_no_server_or_upstream_outlives_the_demo_however_it_ends(how):
 @pytest.mark.build
 @needs_wrk
 def test_a_finished_run_leaves_no_process_behind():
-    process = demo(python_314(), "--quick", "--models", "processes-prefork,subinterpreters",
+    process = demo(python_314(), "--quick", "--strategies", "processes-prefork,subinterpreters",
                    "--workers", "16", "--cpu-ms", "0")
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr[-2000:]
@@ -181,7 +181,7 @@ def test_the_prefork_parent_reaps_its_workers_when_stopped():
 @pytest.mark.parametrize("args, says", [
     (["--cpu-ms", "-1"], "--cpu-ms"),
     (["--cpu-ms", "two"], "--cpu-ms"),
-    (["--models", "threads,fibers"], "'fibers' is not a server model"),
+    (["--strategies", "threads,fibers"], "'fibers' is not a server strategy"),
     (["--workers", "0"], "--workers"),
     (["--upstream-ms", "x"], "--upstream-ms"),
     (["--seconds", "0"], "--seconds"),

@@ -51,5 +51,5 @@ def test_shared_state_reads_the_machines_speed_before_each_probe():
 @pytest.mark.build
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
 def test_service_reads_the_machines_speed_before_each_round():
-    check_spreads(rows_of("service.py", "--models", "threads", "--workers", "16",
+    check_spreads(rows_of("service.py", "--strategies", "threads", "--workers", "16",
                           "--cpu-ms", "0"))

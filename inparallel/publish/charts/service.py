@@ -1,5 +1,5 @@
 """The service demo's charts: servers under load, requests per second and p99 latency per
-server model, for the site and (throughput) for the deck."""
+strategy, for the site and (throughput) for the deck."""
 
 from __future__ import annotations
 
@@ -23,18 +23,18 @@ from inparallel.publish import palette
 from inparallel.publish.chart_parts import Chart
 
 #: The CPU per request the p99 chart shows: the middle of the demo's range, where the one-core
-#: models are busy but not yet swamped.
+#: strategies are busy but not yet swamped.
 P99_CPU_MS = 2.0
 
 
 def service_label(variant: str, strategy: str) -> str:
-    """``threads (3.14t)``: a server model and the build it ran on."""
+    """``threads (3.14t)``: a strategy and the build it ran on."""
     return f"{parts.label(strategy)} ({variant})"
 
 
 def service_lines(ax: Axes, data: Any, curve_of: Callable[[str, str], dict[float, Estimate]],
                   scale: float = 1.0) -> list[tuple[dict[float, Estimate], str, str]]:
-    """One line per server model on the focus GIL build, plus threads on the free build;
+    """One line per strategy on the focus GIL build, plus threads on the free build;
     returns each drawn ``(curve, label, colour)`` for direct labels."""
     drawn = []
     for variant, strategy in service_series(data):
@@ -72,16 +72,16 @@ def service_throughput(ax: Axes, data: Any) -> tuple[int, list[tuple[dict[float,
 
 
 def draw_throughput(ax: Axes, data: Any, theme: style.Theme) -> str | None:
-    """Requests per second against the Python work per request, one line per server model."""
+    """Requests per second against the Python work per request, one line per strategy."""
     connections, drawn = service_throughput(ax, data)
     if not drawn:
         return None
     parts.spread_end_labels(ax, drawn, log=True)
-    return f"Throughput per server model under wrk, {connections} connections"
+    return f"Throughput per strategy under wrk, {connections} connections"
 
 
 def draw_throughput_deck(ax: Axes, data: Any, theme: style.Theme) -> str | None:
-    """Requests per second per server model, each named at its line's end."""
+    """Requests per second per strategy, each named at its line's end."""
     connections, drawn = service_throughput(ax, data)
     if not drawn:
         return None
@@ -91,7 +91,7 @@ def draw_throughput_deck(ax: Axes, data: Any, theme: style.Theme) -> str | None:
 
 
 def draw_p99(ax: Axes, data: Any, theme: style.Theme) -> str | None:
-    """p99 latency against the number of connections, one line per server model."""
+    """p99 latency against the number of connections, one line per strategy."""
     measured = {float(p.params["cpu_ms"]) for p in data.select(workload="latency-p99")}
     if not measured:
         return None
@@ -109,7 +109,7 @@ def draw_p99(ax: Axes, data: Any, theme: style.Theme) -> str | None:
 
 CHARTS = (
     Chart("service-throughput", "service", "Requests per second against Python work per "
-          "request, per server model", draw_throughput, draw_throughput_deck),
-    Chart("service-p99", "service", "p99 latency against connections, per server model",
+          "request, per strategy", draw_throughput, draw_throughput_deck),
+    Chart("service-p99", "service", "p99 latency against connections, per strategy",
           draw_p99),
 )
