@@ -15,6 +15,10 @@ run, next to the other strategies' values, so that a slow minute of the machine 
 alike and shows as spread, not as one strategy's number. A point gets one value per round, and
 its requests per second and latencies the 95% interval of their median.
 
+When wrk stops, the requests it left in flight still run: 256 connections of 5 ms each keep a
+one-core server busy for over a second. So before each value the demo waits until the machine
+is idle again (``settle``), lest a load start on the tail of the one before.
+
     python3.14t demos/service.py --workers 16,64 --cpu-ms 0,2
 
 Every server and the upstream run in process groups of their own, on ports the kernel
@@ -149,6 +153,39 @@ def probe(port, iterations):
     return body == b"%d %d" % (iterations * iterations, work(iterations))
 
 
+IDLE_SHARE = 0.1  # the machine counts as idle below this share of its CPUs busy
+SETTLE_WINDOW_S = 0.2  # over windows of this length (20 ticks of 10 ms per CPU)
+
+
+def _busy_ticks():
+    """(busy, total) CPU ticks since boot from /proc/stat, or None where there is none."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [int(n) for n in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    return sum(ticks) - ticks[3] - ticks[4], sum(ticks)  # less idle and iowait
+
+
+def settle(connections, cpu_ms):
+    """Wait until what the last load left in flight has run: until a window with the machine
+    idle on Linux (at most three times the worst case), else for the worst case itself, every
+    connection's last request run on one core."""
+    worst_s = connections * cpu_ms / 1000 + SETTLE_WINDOW_S
+    deadline = time.monotonic() + 3 * worst_s
+    before = _busy_ticks()
+    if before is None:
+        time.sleep(worst_s)
+        return
+    while time.monotonic() < deadline:
+        time.sleep(SETTLE_WINDOW_S)
+        after = _busy_ticks()
+        busy, total = after[0] - before[0], after[1] - before[1]
+        if total and busy / total < IDLE_SHARE:
+            return
+        before = after
+
+
 def params(args, cpu_ms, workers):
     return {"cpu_ms": cpu_ms, "upstream_ms": args.upstream_ms, "seconds": args.seconds,
             "server_workers": workers}
@@ -168,7 +205,8 @@ def emit_point(out, strategy, connections, found, point_params, correct, spread)
 def emit_failed(out, strategy, connections, point_params, error=None, reason=None):
     for workload, unit, _key in METRICS:
         if reason:
-            out.emit(harness.unavailable(workload, strategy, connections, reason, point_params, unit))
+            out.emit(harness.unavailable(workload, strategy, connections, reason, point_params,
+                                         unit))
         else:
             out.emit(harness.row(workload, strategy, connections, [], unit=unit,
                                  params=point_params, error=error))
@@ -221,6 +259,10 @@ class Served:
         self.error = self.exited()
         if self.error:
             return
+        if not found["requests"]:  # no latency to report: a zero would pass for a time
+            self.error = (f"wrk completed no request in {seconds} s at {connections} "
+                          "connections: the server was still busy")
+            return
         self.found.setdefault(point, []).append({**found, "pss_bytes": pss})
         self.correct[point] = self.correct.get(point, True) and right
 
@@ -248,12 +290,15 @@ def serve_all(out, args, upstream_port, per_ms):
             for each in served:
                 with contextlib.suppress(OSError, RuntimeError, http.client.HTTPException):
                     loadgen.run(f"http://127.0.0.1:{each.port}/0", args.workers[0], 1)
+        last = (0, 0)  # the point loaded last: how much it may have left in flight
         for number in range(args.rounds):
             for point in points:
                 iterations = round(point[0] * per_ms)
                 for each in served if number % 2 == 0 else reversed(served):
                     if each.error is None:
+                        settle(last[1], last[0])
                         each.load(point, iterations, args.seconds, first=number == 0)
+                        last = point
         # Rows go out while the servers still run: what stops them is the end of this block.
         for strategy in args.strategies:
             each = next((s for s in served if s.strategy == strategy), None)

@@ -1,4 +1,4 @@
-"""The service under test, in each server strategy: ``python service_server.py STRATEGY UPSTREAM_PORT``.
+"""The service under test, in each server strategy: ``service_server.py STRATEGY UPSTREAM_PORT``.
 
 Every strategy serves the same HTTP/1.1 (keep-alive) request ``GET /<iterations>``: it asks the
 slow upstream (demos/upstream.py) for ``/<iterations>`` on a connection it keeps per client

@@ -19,7 +19,15 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import REPO
-from demo_checks import check_stored, located, record_fixture, run_of, variants
+from demo_checks import (
+    check_speed_readings,
+    check_stored,
+    json_rows,
+    located,
+    record_fixture,
+    run_of,
+    variants,
+)
 
 from inparallel.analysis import findings
 from inparallel.analysis import metrics as m
@@ -28,6 +36,7 @@ from inparallel.analysis.demos import service
 DEMOS = REPO / "demos"
 sys.path.insert(0, str(DEMOS))
 import loadgen  # noqa: E402  (demos/ is not a package: the demo's own module, stdlib only)
+import service as service_demo  # noqa: E402
 
 STRATEGIES = ("threads", "asyncio", "processes-prefork", "subinterpreters")
 METRICS = ("throughput", "latency-p50", "latency-p99", "errors", "timeouts", "server-pss",
@@ -118,6 +127,13 @@ def python_314():
 
 @pytest.mark.build
 @needs_wrk
+def test_the_machines_speed_is_read_before_each_round():
+    check_speed_readings(json_rows("service.py", python_314(), "--quick", "--repeats", "3",
+                                   "--strategies", "threads", "--workers", "16", "--cpu-ms", "0"))
+
+
+@pytest.mark.build
+@needs_wrk
 @pytest.mark.parametrize("model", ["threads", "processes-prefork"])
 def test_a_server_that_crashes_mid_run_is_an_error_row_and_the_demo_goes_on(model):
     process = demo(python_314(), "--quick", "--strategies", model, "--workers", "16",
@@ -192,6 +208,34 @@ def test_a_bad_option_is_one_line_naming_it(args, says):
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert says in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_value_waits_until_the_last_loads_requests_in_flight_have_run(monkeypatch):
+    # /proc/stat read as (busy, total) ticks: busy for two windows, then idle.
+    ticks = iter([(0, 0), (40, 40), (80, 80), (81, 120)])
+    slept = []
+    monkeypatch.setattr(service_demo, "_busy_ticks", lambda: next(ticks))
+    monkeypatch.setattr(service_demo.time, "sleep", slept.append)
+    service_demo.settle(256, 5)
+    assert slept == [service_demo.SETTLE_WINDOW_S] * 3
+
+
+def test_without_proc_stat_a_value_waits_for_the_worst_case(monkeypatch):
+    slept = []
+    monkeypatch.setattr(service_demo, "_busy_ticks", lambda: None)
+    monkeypatch.setattr(service_demo.time, "sleep", slept.append)
+    service_demo.settle(256, 5)  # 256 requests of 5 ms on one core, and one window
+    assert slept == [pytest.approx(1.28 + service_demo.SETTLE_WINDOW_S)]
+
+
+def test_a_round_without_a_completed_request_is_an_error_not_a_zero(monkeypatch):
+    empty = {"requests": 0, "requests_per_s": 0.0, "p50_s": 0.0, "p99_s": 0.0,
+             "status_errors": 0}
+    monkeypatch.setattr(service_demo.loadgen, "run", lambda *args: (empty, 1))
+    process = SimpleNamespace(poll=lambda: None)
+    served = service_demo.Served("threads", process, 1)
+    served.load((5, 256), 10, 1, first=False)
+    assert served.found == {} and "completed no request" in served.error
 
 
 REPORT = ('Running 1s test @ http://127.0.0.1:1/0\n  2 threads and 16 connections\n'

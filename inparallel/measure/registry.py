@@ -99,9 +99,11 @@ REGISTRY: dict[str, DemoSpec] = {
                  timeout_s=1200, experiment=True, revision=2),
         # Revision 2 of service: every server at once, six interleaved one-second values per
         # point (an interval for requests per second and latencies), CPU costs 0, 2 and 5 ms.
+        # Revision 3: each value waits until the machine is idle (the previous load's
+        # requests in flight still ran into it; the first revision-2 run was refused).
         DemoSpec("service", "I/O-bound services under load: every server strategy, driven by wrk",
                  timeout_s=900, packages=prerequisites.SERVICE_PACKAGES, experiment=True,
-                 revision=2),
+                 revision=3),
         DemoSpec("ftscaling", "CPython's own scaling benchmark (Tools/ftscalingbench), 1 and N "
                  "threads", ("3.13t", "3.14t", "3.15t"), timeout_s=900,
                  prepare=ftscaling_tree.prepare, in_bench=False),
