@@ -16,6 +16,7 @@ import statistics
 import sys
 import sysconfig
 
+import intervals
 import limits
 import placement
 import timer
@@ -111,7 +112,7 @@ def row(workload, strategy, workers, values, unit="s", correct=None, params=None
     timings), ``loops`` how many calls each value timed (each value is one call's share), and
     ``raw`` and ``factors`` the values as timed and the speed factors that gave ``values``.
     """
-    interval = timer.median_ci(values) if unit in INTERVAL_UNITS and len(values) >= 3 else None
+    interval = intervals.median_ci(values) if unit in INTERVAL_UNITS else None
     extra = {"loops": loops} if loops and loops > 1 else {}
     if raw is not None and factors is not None:
         extra.update(raw_values=raw, speed_factors=factors)

@@ -28,9 +28,9 @@ import statistics
 import time
 
 import failures
+from intervals import CONFIDENCE, median_ci
 
 TARGET = 0.02  # the interval must lie within +-2% of the median
-CONFIDENCE = 0.95
 # Fewest values whose order-statistic interval reaches 95%: with n values, (min, max)
 # covers the median with probability 1 - 2 / 2**n, 96.9% from n = 6 on (93.75% at 5).
 MIN_REPEATS = 6
@@ -60,37 +60,6 @@ MIN_READINGS = 10  # fewest reference readings whose 10th and 90th percentiles m
 
 
 # --- Statistics: pure functions, tested on synthetic values ---
-
-def median_ci(values, confidence=CONFIDENCE):
-    """Distribution-free confidence interval of the median: (low, high), or None.
-
-    The exact algorithm (inparallel/records/intervals.median_ci must give the same answer):
-
-    1. n = len(values); if n < 3, return None.
-    2. x = sorted(values); alpha = 1 - confidence.
-    3. With B ~ Binomial(n, 1/2) and F(j) = P(B <= j) = sum(comb(n, i) for i <= j) / 2**n,
-       k = the number of j = 0, 1, 2, ... with F(j) <= alpha / 2 (the largest k with
-       F(k - 1) <= alpha / 2); if k = 0 (n <= 5 at 95%), k = 1.
-    4. Return (x[k - 1], x[n - k]): the k-th smallest and the k-th largest value.
-
-    The interval covers the population median with probability 1 - 2 F(k - 1), at least
-    ``confidence`` whenever k >= 1 was found in step 3; for 3 <= n <= 5 at 95% it is
-    (min, max) with a lower coverage (75% to 93.75%), the best those values allow.
-    """
-    n = len(values)
-    if n < 3:
-        return None
-    x = sorted(values)
-    half_alpha = (1 - confidence) / 2
-    k, cumulative = 0, 0
-    while k < n // 2:
-        cumulative += math.comb(n, k)
-        if cumulative / 2**n > half_alpha:  # exact big-int ratio, no float overflow
-            break
-        k += 1
-    k = max(k, 1)
-    return x[k - 1], x[n - k]
-
 
 def within_target(values, target=TARGET, confidence=CONFIDENCE):
     """True when ``values`` give a real 95% interval of the median within +-``target`` of it."""

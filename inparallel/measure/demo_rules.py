@@ -11,22 +11,10 @@ numbers, so a task checking options and a demo running them cannot disagree.
 
 from __future__ import annotations
 
-import importlib.util
-from types import ModuleType
+from inparallel.demo_code import load
 
-from inparallel.paths import DEMOS
-
-
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"inparallel_demo_{name}", DEMOS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_PLACEMENT = _load("placement")
-_LIMITS = _load("limits")
+_PLACEMENT = load("placement")
+_LIMITS = load("limits")
 
 #: 1, 2, 4 ... up to ``limit``, ``limit`` included: the worker counts of a default run.
 worker_counts = _PLACEMENT.worker_counts

@@ -1,43 +1,20 @@
-"""The interval of a median: the one rule for every layer.
+"""The interval of a median: the one rule for every layer, kept in demos/intervals.py.
 
 Records migrate old files with it, the pyperformance task summarises with it, and the analysis
-aggregates with it (``inparallel.analysis.stats`` re-exports it); the demos carry their own
-copy in demos/timer.py, since they run without this package.
+aggregates with it; the demos store each point's interval with the very same function, which
+the package loads from that file (``inparallel.demo_code``) rather than copying.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable
 
-# Below this many values an interval of the median says nothing useful.
-MIN_VALUES_FOR_INTERVAL = 3
+from inparallel.demo_code import load
 
+_INTERVALS = load("intervals")
 
-def median_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[float, float] | None:
-    """A distribution-free ``confidence`` interval of the median of ``values``, or None.
-
-    Method: the order-statistic (binomial, "sign test") interval. With the values sorted as
-    x(1) <= ... <= x(n), each value falls below the true median with probability 1/2, so
-    [x(j), x(n+1-j)] covers the median with probability 1 - 2 * P(B <= j - 1), B ~ Bin(n, 1/2),
-    whatever the distribution of the timings (no normality assumed; timing noise is skewed).
-    The narrowest such interval with at least ``confidence`` coverage is returned.
-
-    With fewer than 3 values there is no interval (None). From 3 to 5 values even [min, max]
-    covers less than 95% (93.75% at 5), so [min, max] is returned: the widest the data allow;
-    adaptive repeats need 6 or more values for a true 95% interval.
-    """
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, not {confidence!r}")
-    ordered = sorted(float(v) for v in values)
-    n = len(ordered)
-    if n < MIN_VALUES_FOR_INTERVAL:
-        return None
-    j = 1  # 1-based rank of the lower end
-    tail = 1  # 2**n * P(B <= j - 1), kept as it grows: pooled runs hold hundreds of values
-    while j + 1 <= (n + 1) // 2:
-        grown = tail + math.comb(n, j)  # 2**n * P(B <= j)
-        if 1 - 2 * grown / 2**n < confidence:
-            break
-        tail, j = grown, j + 1
-    return ordered[j - 1], ordered[n - j]
+#: Below this many values an interval of the median says nothing useful.
+MIN_VALUES_FOR_INTERVAL: int = _INTERVALS.MIN_VALUES_FOR_INTERVAL
+#: ``median_ci(values, confidence=0.95)``: the order-statistic interval of the median of
+#: ``values``, ``(low, high)``, or None below ``MIN_VALUES_FOR_INTERVAL`` values.
+median_ci: Callable[..., tuple[float, float] | None] = _INTERVALS.median_ci
