@@ -16,8 +16,16 @@ DOCS = REPO / "docs"
 CHARTS_DIR = DOCS / "assets" / "charts"
 #: The deck's versions of them, ``<name>-light.svg``, which the slides inline.
 DECK_CHARTS_DIR = CHARTS_DIR / "deck"
+#: The hand-drawn diagrams of the pages (``inparallel.publish.diagrams``).
+DIAGRAMS_DIR = DOCS / "assets" / "diagrams"
 
 CACHE_ENV = "INPARALLEL_CACHE"
+
+
+def deck_chart(name: str, deck_dir: Path = DECK_CHARTS_DIR) -> Path:
+    """The deck's version of chart ``name``: the light theme only (slides are projected on
+    light backgrounds; the dark variants are for the site)."""
+    return deck_dir / f"{name}-light.svg"
 
 
 def cache_root() -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import subprocess
 
 import pytest
@@ -16,6 +17,8 @@ from conftest import REPO, invoke
 
 from inparallel.build import catalog
 from inparallel.build.discovery import Located, discover_all
+from inparallel.measure import noise
+from inparallel.paths import DEMOS
 from inparallel.records import store
 
 # Every strategy a demo with workers must show, available or not (demos/strategies.py).
@@ -130,3 +133,26 @@ def run_demo_code(variant: str, code: str) -> subprocess.CompletedProcess[str]:
     python = located()[variant].executable
     return subprocess.run([str(python), "-c", code], cwd=REPO / "demos", capture_output=True,
                           text=True, timeout=300)
+
+
+def json_rows(script: str, python, *args: str) -> list[dict]:
+    """The rows a demo prints with ``--json`` under ``python`` (run from demos/, to the end)."""
+    done = subprocess.run([str(python), str(DEMOS / script), "--json", *args], cwd=DEMOS,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(DEMOS)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    return [line for line in lines if "workload" in line]
+
+
+def check_speed_readings(rows: list[dict]) -> None:
+    """Every timed row carries the swing of the machine's speed read around its values (issue
+    19: runs of demos whose values are fresh processes or load rounds get a noise class too);
+    rows of bytes carry none."""
+    timed = [row for row in rows if row["unit"] in ("s", "req/s") and row["values"]]
+    assert timed
+    assert all(isinstance(row.get("noise_spread"), float) and row["noise_spread"] >= 0
+               for row in timed), [row.get("noise_spread") for row in timed]
+    assert not any("noise_spread" in row for row in rows if row["unit"] == "bytes")
+    assert noise.summarize(rows)["class"] in ("quiet", "noisy")  # not "unknown"
+

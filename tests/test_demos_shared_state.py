@@ -9,7 +9,16 @@ import sys
 
 import pytest
 import record_samples as samples
-from demo_checks import check_stored, record_fixture, run_demo_code, run_of, variants
+from demo_checks import (
+    check_speed_readings,
+    check_stored,
+    json_rows,
+    located,
+    record_fixture,
+    run_demo_code,
+    run_of,
+    variants,
+)
 from record_samples import put, row, run
 
 from inparallel.analysis import findings
@@ -152,6 +161,16 @@ def test_a_real_probe_counts_the_forked_children_in_the_tree(variant):
     assert result["threads"]["checksum"] == result["processes-fork"]["checksum"]
     assert result["processes-fork"]["growth"] > result["threads"]["growth"]
     assert result["threads"]["graph_bytes"] > 2**20  # 20,000 tuples of 4 ints, and the dict
+
+
+@pytest.mark.build
+def test_the_machines_speed_is_read_before_each_probe():
+    # Three repeats: the sequential strategy's first value is the probe whose answers the
+    # others must give, taken before the readings start.
+    if located()["3.14"].status == "missing":
+        pytest.skip("3.14 is not built (invoke build 3.14)")
+    check_speed_readings(json_rows("shared_state.py", located()["3.14"].executable, "--quick",
+                                   "--repeats", "3", "--strategies", "sequential,threads"))
 
 
 # --- the finding and the charts (synthetic records, not measurements) ----------------------------

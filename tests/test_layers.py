@@ -1,7 +1,8 @@
 """The package's arrows point one way: build -> measure -> records -> analysis -> publish.
 
 Measuring, storing and building never reach up into analysis or publishing (the task that
-runs a demo chooses its live view and chart); records know nothing of analysis.
+runs a demo chooses its live view and chart); records know nothing of analysis. And no module
+grows into a catalog of every demo: each stays within ``MOST_LINES``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from conftest import REPO
 
 PACKAGE = REPO / "inparallel"
+MOST_LINES = 500  # issue 23: a module longer than this holds more than one job
 # Each lower layer, and the layers it must not import.
 FORBIDDEN = {"build": ("analysis", "publish"), "measure": ("analysis", "publish"),
              "records": ("analysis", "publish", "measure")}
@@ -50,3 +52,12 @@ def test_the_check_sees_a_lazy_import_inside_a_function(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from inparallel.publish import charts\n")
     assert "inparallel.publish.charts" in imported(module)
+
+
+def test_no_module_of_the_package_the_demos_or_the_tasks_is_above_500_lines():
+    modules = [*PACKAGE.rglob("*.py"), *(REPO / "demos").glob("*.py"), REPO / "tasks.py"]
+    sizes = {str(p.relative_to(REPO)): len(p.read_text(encoding="utf-8").splitlines())
+             for p in modules}
+    assert len(sizes) > 100
+    assert {name: n for name, n in sizes.items() if n > MOST_LINES} == {}
+

@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from inparallel.analysis.metrics import Estimate
-from inparallel.units import seconds, size
-
-__all__ = ["Ranged", "listed", "percent", "ranged", "seconds", "size", "times"]
 
 TIMES = "\N{MULTIPLICATION SIGN}"  # spelled out: ruff flags the literal sign as ambiguous
 

@@ -117,9 +117,9 @@ def parse(name: str, workers: str = "", repeats: str | int = "", quick: bool = F
           stage: bool = False, time_cap: str | float = "") -> DemoOptions:
     """Check a demo's options before any work starts; a bad one is one line naming the fix.
 
-    The limits are the demos' own (``demo_rules``, read from demos/harness.py): a typo (10000
-    workers) is caught before a demo tries to start that many processes, and before anything
-    is built.
+    The limits are the demos' own (``demo_rules``, read from demos/limits.py and
+    demos/placement.py): a typo (10000 workers) is caught before a demo tries to start that
+    many processes, and before anything is built.
     """
     spec_for(name)
     if quick and stage:

@@ -16,8 +16,6 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from inparallel.publish import chart_style as style
 from inparallel.publish import palette
 
-DIAGRAMS_DIR = Path("docs/assets/diagrams")
-
 RUNNING, WAITING = "running", "waiting"
 
 

@@ -19,11 +19,12 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from inparallel import units
 from inparallel.analysis import formatting, metrics, stats
 from inparallel.console import console
 from inparallel.measure import demo_rules, provenance
 from inparallel.measure.cpu_monitor import CpuMonitor, render_bars
-from inparallel.paths import CHARTS_DIR, REPO
+from inparallel.paths import CHARTS_DIR, DATA, REPO
 
 if TYPE_CHECKING:
     from inparallel.measure.collect import Target
@@ -80,7 +81,7 @@ def table(title: str, labels: list[str], counts: list[int],
         cells = [str(n)]
         for label in labels:
             timed = {p.workers: p for p in points.get(label, []) if p.ok}
-            cells.append(formatting.seconds(timed[n].median) if n in timed else "…")
+            cells.append(units.seconds(timed[n].median) if n in timed else "…")
             curve, problems = curves[label]
             cells.append(_speedup_cell(curve.get(n)) if n not in problems else "error")
         grid.add_row(*cells)
@@ -212,7 +213,7 @@ def draw_chart(path: Path) -> list[Path]:
     from inparallel.publish import charts
 
     quick = path.name.endswith("_quick.json")
-    in_data = REPO / "data" in path.resolve().parents
+    in_data = DATA in path.resolve().parents
     out = CHARTS_DIR if in_data and not quick else REPO / "build" / "charts"
     drawn = charts.draw_all(path.parent.parent, out, only=["nogil-scaling"], quick=quick)
     drawn = [d for d in drawn if path.resolve() in {f.resolve() for f in d.data.files}]

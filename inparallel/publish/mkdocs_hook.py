@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from inparallel.analysis.results import evidence_path
-from inparallel.paths import CHARTS_DIR, DOCS
+from inparallel.paths import CHARTS_DIR, DIAGRAMS_DIR, DOCS
 from inparallel.publish import charts, claims, diagrams, escape, packages_page, runs_page
 from inparallel.records.load import load_demo
 
@@ -152,7 +152,7 @@ def generate(data_dir: Path, docs_dir: Path, demos_dir: Path | None = None
     written with its visible mark (``invoke docs`` then refuses to build, see ``main``).
     """
     drawn = charts.draw_all(data_dir, docs_dir / CHARTS_DIR.relative_to(DOCS))
-    diagrams.draw_all(docs_dir / diagrams.DIAGRAMS_DIR.relative_to("docs"))
+    diagrams.draw_all(docs_dir / DIAGRAMS_DIR.relative_to(DOCS))
     out_dir = docs_dir / GENERATED
     snippets = _figures(drawn)
     found, evaluations = claims.snippets(data_dir)

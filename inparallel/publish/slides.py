@@ -31,21 +31,18 @@ from inparallel import units
 from inparallel.build import prerequisites
 from inparallel.console import stage
 from inparallel.errors import UserError
-from inparallel.paths import DECK_CHARTS_DIR, REPO
+from inparallel.paths import DECK_CHARTS_DIR, DOCS, REPO, deck_chart
 from inparallel.publish import claims, deck, deck_findings
 
 SOURCE = REPO / "slides" / "talk.md"
 CONFIG = REPO / ".marprc.yml"
 # The site serves this folder as-is; the site engineer links it from the navigation.
-OUTPUT_HTML = REPO / "docs" / "slides" / "index.html"
+OUTPUT_HTML = DOCS / "slides" / "index.html"
 BUILD_DIR = REPO / "build" / "slides"
 # The PDF is published beside the HTML deck (``invoke docs``); the site links both.
 OUTPUT_PDF = OUTPUT_HTML.parent / "python-in-parallel.pdf"
 MARP = REPO / "node_modules" / ".bin" / "marp"
 CHROMIUM = Path("/usr/bin/chromium")
-
-# Slides are projected on light backgrounds; the dark chart variants are for the site only.
-CHART_THEME = "light"
 
 
 def _generate(root: Path) -> None:
@@ -213,7 +210,7 @@ def chart_names(markdown: str) -> list[str]:
 
 def chart_path(name: str, charts_dir: Path = DECK_CHARTS_DIR) -> Path:
     """The SVG file the deck uses for chart ``name``."""
-    return charts_dir / f"{name}-{CHART_THEME}.svg"
+    return deck_chart(name, charts_dir)
 
 
 def missing_charts(markdown: str, charts_dir: Path = DECK_CHARTS_DIR) -> list[str]:

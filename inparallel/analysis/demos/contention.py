@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from inparallel import units
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
 from inparallel.analysis.verdict import Finding, Verdict
@@ -79,12 +80,12 @@ def contention_shared_slower(result: m.ResultLike) -> Verdict:
     if counter is None or counter.workers < 2:
         return Verdict.no_data("needs the counter workload, shared and local, at 2+ threads")
     numbers = {"free": free, "n": str(counter.workers),
-               "shared": fmt.seconds(counter.shared.value),
-               "local": fmt.seconds(counter.local.value), "ratio": fmt.times(counter.ratio)}
+               "shared": units.seconds(counter.shared.value),
+               "local": units.seconds(counter.local.value), "ratio": fmt.times(counter.ratio)}
     return Verdict.of(counter.ratio > 1.5 and counter.shown, numbers,
                       f"shared/local {fmt.times(counter.ratio)} > {fmt.times(1.5)} and the "
-                      f"difference {fmt.seconds(counter.difference)} >= "
-                      f"{SHOWN_FACTOR:g} x noise {fmt.seconds(counter.noise)}")
+                      f"difference {units.seconds(counter.difference)} >= "
+                      f"{SHOWN_FACTOR:g} x noise {units.seconds(counter.noise)}")
 
 
 def _effect(c: Contention) -> str:
@@ -109,8 +110,8 @@ def contention_effects(result: m.ResultLike) -> Verdict:
     return Verdict.of(not faster, numbers,
                       f"no shared version shown faster than its fix ({', '.join(faster) or '-'});"
                       " shown: " + ", ".join(f"{_effect(c)} (difference "
-                                              f"{fmt.seconds(abs(c.difference))}, noise "
-                                              f"{fmt.seconds(c.noise)})" for c in shown))
+                                              f"{units.seconds(abs(c.difference))}, noise "
+                                              f"{units.seconds(c.noise)})" for c in shown))
 
 
 def findings() -> tuple[Finding, ...]:

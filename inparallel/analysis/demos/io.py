@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from inparallel.analysis import formatting as fmt
+from inparallel import units
 from inparallel.analysis import metrics as m
 from inparallel.analysis.verdict import Finding, Verdict
 
@@ -38,10 +38,11 @@ def io_waits_overlap(result: m.ResultLike) -> Verdict:
         return Verdict.no_data("the I/O points carry no ideal time")
     params = threads.params
     numbers = {"gil": gil, "n": str(threads.workers), "requests": str(params.get("requests")),
-               "latency": fmt.seconds(float(params.get("latency_ms", 0)) / 1000),
-               "seq": fmt.seconds(sequential.median or 0), "threads": fmt.seconds(threads.median),
-               "asyncio": fmt.seconds(tasks.median or 0),
-               "ideal": fmt.seconds(float(params.get("ideal_s", 0)))}
+               "latency": units.seconds(float(params.get("latency_ms", 0)) / 1000),
+               "seq": units.seconds(sequential.median or 0),
+               "threads": units.seconds(threads.median),
+               "asyncio": units.seconds(tasks.median or 0),
+               "ideal": units.seconds(float(params.get("ideal_s", 0)))}
     return Verdict.of(all(e.value >= 0.6 for e in eff.values() if e), numbers,
                       "ideal/measured >= 0.6 for threads and asyncio: "
                       + ", ".join(f"{s} {e.value:.2f}" for s, e in eff.items() if e))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inparallel.analysis import formatting as fmt
+from inparallel import units
 from inparallel.analysis import metrics as m
 from inparallel.analysis.verdict import Finding, Verdict
 
@@ -40,11 +40,11 @@ def memory_per_worker(result: m.ResultLike) -> Verdict:
             "fork": "processes-fork", "spawn": "processes-spawn"}
     if any(s not in per for s in keys.values()):
         return Verdict.no_data("needs idle-worker memory of every strategy")
-    numbers = {"gil": gil, **{k: fmt.size(per[s].value) for k, s in keys.items()}}
+    numbers = {"gil": gil, **{k: units.size(per[s].value) for k, s in keys.items()}}
     lightest = min(per, key=lambda s: per[s].value)
     ok = lightest == "threads" and per["subinterpreters-pool"].value > per["processes-fork"].value
     return Verdict.of(ok, numbers,
-                      f"lightest is {lightest} ({fmt.size(per[lightest].value)}); pool "
+                      f"lightest is {lightest} ({units.size(per[lightest].value)}); pool "
                       f"{numbers['pool']} > fork {numbers['fork']}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from inparallel import units
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
 from inparallel.analysis.verdict import Finding, Verdict
@@ -91,7 +92,7 @@ def _per_second(rate: m.Estimate) -> str:
 
 
 def _cpu(cpu_ms: float) -> str:
-    return fmt.seconds(cpu_ms / 1000)
+    return units.seconds(cpu_ms / 1000)
 
 
 def _work(cpu_ms: float) -> str:
@@ -210,8 +211,8 @@ def service_tail_spread(result: m.ResultLike) -> Verdict:
     numbers = {"gil": gil, "points": str(len(spreads)),
                "asyncio_x": fmt.Ranged(fmt.times(loosest.value), loosest),
                "widest": widest, "widest_x": fmt.Ranged(fmt.times(most.value), most),
-               "widest_cpu": fmt.seconds(cpu_ms / 1000), "widest_conns": str(conns)}
-    not_asyncio = sorted({f"{s} at {fmt.seconds(k[0] / 1000)}, {k[1]} connections"
+               "widest_cpu": units.seconds(cpu_ms / 1000), "widest_conns": str(conns)}
+    not_asyncio = sorted({f"{s} at {units.seconds(k[0] / 1000)}, {k[1]} connections"
                           for k, s in tightest.items() if s != "asyncio"})
     return Verdict.of(not not_asyncio, numbers,
                       "asyncio's p99/p50 the smallest at every point with work (not at: "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from inparallel import units
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
 from inparallel.analysis.verdict import Finding, Verdict
@@ -34,13 +35,13 @@ def shared_state_threads(result: m.ResultLike) -> Verdict:
     wrong = [p.strategy for p in result.select(variant=free) if p.correct is False]
     numbers = {
         "free": free or "", "n": str(max((p.workers for p in points), default=0)),
-        "graph": fmt.size(float(points[0].params.get("graph_bytes", 0))) if points else "?",
-        "threads_pss": fmt.size(threads["pss"].value),
-        "threads_first": fmt.seconds(threads["first-answer"].value),
-        "lightest": lightest, "lightest_pss": fmt.size(others[lightest]["pss"].value),
+        "graph": units.size(float(points[0].params.get("graph_bytes", 0))) if points else "?",
+        "threads_pss": units.size(threads["pss"].value),
+        "threads_first": units.seconds(threads["first-answer"].value),
+        "lightest": lightest, "lightest_pss": units.size(others[lightest]["pss"].value),
         "mem_x": fmt.times(others[lightest]["pss"].value / threads["pss"].value),
         "quickest": quickest,
-        "quickest_first": fmt.seconds(others[quickest]["first-answer"].value),
+        "quickest_first": units.seconds(others[quickest]["first-answer"].value),
         "first_x": fmt.times(others[quickest]["first-answer"].value
                              / threads["first-answer"].value),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inparallel.analysis import formatting as fmt
+from inparallel import units
 from inparallel.analysis import metrics as m
 from inparallel.analysis.verdict import Finding, Verdict
 
@@ -28,11 +28,11 @@ def startup_order(result: m.ResultLike) -> Verdict:
     order = ["threads", "processes-fork", "subinterpreters", "processes-spawn"]
     if any(s not in times for s in order):
         return Verdict.no_data("needs start-up times of threads, fork, sub-interpreters, spawn")
-    numbers = {"gil": gil, **{key: fmt.seconds(times[s].value) for key, s in
+    numbers = {"gil": gil, **{key: units.seconds(times[s].value) for key, s in
                               zip(("thread", "fork", "sub", "spawn"), order, strict=True)}}
     values = [times[s].value for s in order]
     return Verdict.of(values == sorted(values), numbers,
-                      " < ".join(f"{s} {fmt.seconds(times[s].value)}" for s in order))
+                      " < ".join(f"{s} {units.seconds(times[s].value)}" for s in order))
 
 
 def findings() -> tuple[Finding, ...]:

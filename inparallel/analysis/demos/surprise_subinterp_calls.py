@@ -7,6 +7,7 @@ The Surprises page (docs/surprises.md) explains the cause, with CPython's source
 
 from __future__ import annotations
 
+from inparallel import units
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
 from inparallel.analysis.verdict import Finding, Verdict
@@ -64,10 +65,10 @@ def surprise_subinterp_calls(result: m.ResultLike) -> Verdict:
         return fmt.listed([(v, growth[v]) for v in variants], lambda x: fmt.percent(x - 1))
 
     numbers = {
-        "gil_calls": fmt.listed([(g, per[g]) for g, _ in twins], fmt.seconds),
-        "free_calls": fmt.listed([(f, per[f]) for _, f in twins], fmt.seconds),
+        "gil_calls": fmt.listed([(g, per[g]) for g, _ in twins], units.seconds),
+        "free_calls": fmt.listed([(f, per[f]) for _, f in twins], units.seconds),
         "dearer": fmt.listed(dearer),
-        "one_free": fmt.listed([(f, one[f]) for _, f in twins], fmt.seconds),
+        "one_free": fmt.listed([(f, one[f]) for _, f in twins], units.seconds),
         "wear": " and ".join(str(w) for w in sorted(wear)),
         "free_growth": grown([f for _, f in twins]),
         "gil_growth": grown([g for g, _ in twins]),

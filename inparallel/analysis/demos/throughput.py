@@ -7,6 +7,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from inparallel import units
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
 from inparallel.analysis.verdict import Finding, Verdict
@@ -98,7 +99,7 @@ def _break_even_text(point: BreakEven | None) -> str | None:
         return "ahead at every size"
     if point.kind == "never":
         return "behind at every size"
-    return f"about {fmt.seconds(point.seconds or 0)}"
+    return f"about {units.seconds(point.seconds or 0)}"
 
 
 Curves = dict[str, dict[float, m.Estimate]]
@@ -151,7 +152,7 @@ def throughput_steady_speedup(result: m.ResultLike) -> Verdict:
     for key, (_, curves) in found.items():
         tops = {s: curves[s][max(curves[s])] for s in POOLS if curves.get(s)}
         numbers[f"{key}_x"] = ", ".join(f"{s} {fmt.times(v.value)}" for s, v in tops.items())
-        numbers["task"] = fmt.seconds(max(max(c) for c in curves.values()))
+        numbers["task"] = units.seconds(max(max(c) for c in curves.values()))
     return _all_right(numbers, wrong)
 
 
@@ -184,7 +185,7 @@ def throughput_threads_every_build(result: m.ResultLike) -> Verdict:
     scaled = [v for v, e in free.items() if e.value >= FREE_SCALES]
     behind = [v for v, e in free.items() if e.value < 1]
     numbers = {"n": str(workers), "gil_x": listed(gil), "free_x": listed(free),
-               "task": fmt.seconds(largest), "bound": fmt.times(GIL_BOUND),
+               "task": units.seconds(largest), "bound": fmt.times(GIL_BOUND),
                "scaled": ", ".join(scaled) or "none",
                "behind": ", ".join(behind) or "none"}
     return Verdict.of(all(e.value < GIL_BOUND for e in gil.values()), numbers,

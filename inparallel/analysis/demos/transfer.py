@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from inparallel import units
 from inparallel.analysis import formatting as fmt
 from inparallel.analysis import metrics as m
 from inparallel.analysis.verdict import Finding, Verdict
@@ -43,11 +44,11 @@ def transfer_cost_grows(result: m.ResultLike) -> Verdict:
     sizes = sorted(curves["threads"])
     grew = {s: growth(c) for s, c in curves.items()}
     thread, pickle = curves["threads"], curves["processes-pickle"]
-    numbers = {"gil": gil, "small": fmt.size(sizes[0]), "large": fmt.size(sizes[-1]),
-               "thread_small": fmt.seconds(thread[sizes[0]].value),
-               "thread_large": fmt.seconds(thread[sizes[-1]].value),
-               "pickle_small": fmt.seconds(pickle[min(pickle)].value),
-               "pickle_large": fmt.seconds(pickle[max(pickle)].value)}
+    numbers = {"gil": gil, "small": units.size(sizes[0]), "large": units.size(sizes[-1]),
+               "thread_small": units.seconds(thread[sizes[0]].value),
+               "thread_large": units.seconds(thread[sizes[-1]].value),
+               "pickle_small": units.seconds(pickle[min(pickle)].value),
+               "pickle_large": units.seconds(pickle[max(pickle)].value)}
     flat = [s for s, g in grew.items() if g is None or g.value < 10]
     return Verdict.of(not flat, numbers,
                       "every strategy grew at least tenfold from smallest to largest: "
@@ -69,15 +70,15 @@ def transfer_small_threads_cheapest(result: m.ResultLike) -> Verdict:
         return Verdict.no_data("needs bytes round trips of threads and another strategy")
     others = {s: v for s, v in at_small.items() if s != "threads"}
     cheapest_other = min(others, key=lambda s: others[s].value)
-    numbers = {"gil": gil, "small": fmt.size(size or 0),
-               "thread": fmt.seconds(at_small["threads"].value),
-               "pickle": fmt.seconds(at_small.get("processes-pickle",
+    numbers = {"gil": gil, "small": units.size(size or 0),
+               "thread": units.seconds(at_small["threads"].value),
+               "pickle": units.seconds(at_small.get("processes-pickle",
                                                   others[cheapest_other]).value),
-               "sub": fmt.seconds(at_small.get("subinterpreters-shareable",
+               "sub": units.seconds(at_small.get("subinterpreters-shareable",
                                                others[cheapest_other]).value)}
     return Verdict.of(at_small["threads"].value < others[cheapest_other].value, numbers,
                       f"threads {numbers['thread']} < {cheapest_other} "
-                      f"{fmt.seconds(others[cheapest_other].value)}")
+                      f"{units.seconds(others[cheapest_other].value)}")
 
 
 def transfer_subinterpreter_bytes(result: m.ResultLike) -> Verdict:
@@ -92,8 +93,8 @@ def transfer_subinterpreter_bytes(result: m.ResultLike) -> Verdict:
         return Verdict.no_data("needs bytes round trips of sub-interpreters and processes "
                                "at two or more payload sizes")
     small, large = payloads[0], payloads[-1]
-    numbers = {"gil": gil or "", "small": fmt.size(small), "large": fmt.size(large),
-               **{f"{key}_{at}": fmt.Ranged(fmt.seconds(curve[payload].value), curve[payload])
+    numbers = {"gil": gil or "", "small": units.size(small), "large": units.size(large),
+               **{f"{key}_{at}": fmt.Ranged(units.seconds(curve[payload].value), curve[payload])
                   for key, curve in (("sub", sub), ("pickle", pickle))
                   for at, payload in (("small", small), ("large", large))}}
     ok = sub[small].value > pickle[small].value and sub[large].value < pickle[large].value

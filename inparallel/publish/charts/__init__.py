@@ -49,7 +49,7 @@ import matplotlib.pyplot as plt
 
 from inparallel.analysis.results import evidence_path, machine_results
 from inparallel.errors import UserError
-from inparallel.paths import CHARTS_DIR, DECK_CHARTS_DIR
+from inparallel.paths import CHARTS_DIR, DECK_CHARTS_DIR, deck_chart
 from inparallel.publish import chart_style as style
 from inparallel.publish.chart_parts import Chart, Drawer
 from inparallel.publish.charts import (
@@ -109,7 +109,7 @@ def runs_summary(data: Any) -> str:
 
 def deck_path(name: str, charts_dir: Path = CHARTS_DIR) -> Path:
     """The deck's version of chart ``name`` (see "Naming rule" above)."""
-    return charts_dir / DECK_FOLDER / f"{name}-light.svg"
+    return deck_chart(name, charts_dir / DECK_FOLDER)
 
 
 def _render(draw: Drawer, data: Any, theme: style.Theme,

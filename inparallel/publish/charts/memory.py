@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from inparallel.analysis import formatting as fmt
+from inparallel import units
 from inparallel.analysis.demos.memory import bytes_per_worker
 from inparallel.publish.chart_parts import Chart, Value
 from inparallel.publish.chart_per_strategy import PerStrategy, deck_drawer, workloads
@@ -15,7 +15,7 @@ def _memory_mib(data: Any, variant: str, workload: str) -> dict[str, Value]:
 
 
 draw = PerStrategy("memory each further worker adds (MiB)", _memory_mib,
-                   lambda v: fmt.size(v * 2**20), False, "Memory per worker", workloads)
+                   lambda v: units.size(v * 2**20), False, "Memory per worker", workloads)
 
 CHARTS = (
     Chart("memory", "memory", "Memory each further worker adds, per strategy", draw,

@@ -9,7 +9,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
-from inparallel.analysis import formatting as fmt
+from inparallel import units
 from inparallel.analysis.demos.shared_state import shared_state
 from inparallel.publish import chart_style as style
 from inparallel.publish.chart_parts import Chart, Drawer, Value
@@ -35,7 +35,7 @@ def slanted(draw: Drawer) -> Drawer:
 
 draw_memory = slanted(PerStrategy(
     "total PSS of all processes (MiB)", _shared_state_values(1 / 2**20),
-    lambda v: fmt.size(v * 2**20), False, "One large graph, memory", lambda data: ["pss"]))
+    lambda v: units.size(v * 2**20), False, "One large graph, memory", lambda data: ["pss"]))
 draw_first = slanted(PerStrategy(
     "time to the first answer (ms, log scale)", _shared_state_values(1e3),
     lambda v: f"{v:.3g} ms", True, "One large graph, first answer",

@@ -8,7 +8,7 @@ from typing import Any
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from inparallel.analysis import formatting as fmt
+from inparallel import units
 from inparallel.analysis import metrics as m
 from inparallel.analysis.demos.throughput import stream_speedups
 from inparallel.publish import chart_parts as parts
@@ -37,7 +37,7 @@ def throughput_drawer(free: bool) -> Drawer:
                     fontsize=parts.text_size(), color=style.ink(theme, "muted"))
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.seconds(v)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: units.seconds(v)))
         ax.yaxis.set_major_locator(LogLocator(base=2))  # 0.25x, 0.5x, 1x, 2x ...: readable
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}{TIMES}"))
         ax.yaxis.set_minor_formatter(NullFormatter())

@@ -8,7 +8,7 @@ from typing import Any
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from inparallel.analysis import formatting as fmt
+from inparallel import units
 from inparallel.analysis import metrics as m
 from inparallel.analysis.demos.transfer import transfer_curve
 from inparallel.analysis.metrics import Estimate
@@ -48,9 +48,9 @@ def transfer_axes(ax: Axes) -> None:
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.xaxis.set_major_locator(LogLocator(base=4, numticks=6))  # labels must not touch
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.size(v)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: units.size(v)))
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.seconds(v)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: units.seconds(v)))
     ax.set_xlabel("payload size")
     ax.set_ylabel("round-trip time (log scale)")
 
@@ -80,8 +80,8 @@ def draw(ax: Axes, data: Any, theme: style.Theme) -> str | None:
     largest = max(size for curve in lines.values() for size in curve)
     at_largest = sorted((c[largest].value, s) for (s, _), c in lines.items() if largest in c)
     fastest, slowest = at_largest[0], at_largest[-1]
-    return (f"Moving {fmt.size(largest)} on {variant}: {fastest[1]} "
-            f"{fmt.seconds(fastest[0])}, {slowest[1]} {fmt.seconds(slowest[0])}")
+    return (f"Moving {units.size(largest)} on {variant}: {fastest[1]} "
+            f"{units.seconds(fastest[0])}, {slowest[1]} {units.seconds(slowest[0])}")
 
 
 def draw_deck(ax: Axes, data: Any, theme: style.Theme) -> str | None:
