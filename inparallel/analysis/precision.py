@@ -85,10 +85,10 @@ class RunPrecision:
 def of_record(record: Record) -> RunPrecision:
     """The precision of one stored run."""
     rows = [row for run in record.runs for row in run.results if row.ok and row.is_measured]
-    factors = [factor for row in rows if not precise_row(row)
+    precise = [precise_row(row) for row in rows]  # each row judged once
+    factors = [factor for row, ok in zip(rows, precise, strict=True) if not ok
                if (factor := values_factor(row)) is not None]
-    return RunPrecision(record.demo, record.path, record.noise_class,
-                        sum(precise_row(row) for row in rows), len(rows),
+    return RunPrecision(record.demo, record.path, record.noise_class, sum(precise), len(rows),
                         sum(len(row.values) == 1 for row in rows),
                         statistics.median(factors) if factors else None)
 
