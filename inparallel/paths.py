@@ -18,6 +18,10 @@ CHARTS_DIR = DOCS / "assets" / "charts"
 DECK_CHARTS_DIR = CHARTS_DIR / "deck"
 #: The hand-drawn diagrams of the pages (``inparallel.publish.diagrams``).
 DIAGRAMS_DIR = DOCS / "assets" / "diagrams"
+#: What the site build writes for the pages to include (``inparallel.publish.mkdocs_hook``).
+GENERATED_DIR = DOCS / "generated"
+#: The file there that says which data files (and their SHA-256) each chart was drawn from.
+CHARTS_MANIFEST = "charts.json"
 
 CACHE_ENV = "INPARALLEL_CACHE"
 

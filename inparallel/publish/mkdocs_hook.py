@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from inparallel.analysis.results import evidence_path
-from inparallel.paths import CHARTS_DIR, DIAGRAMS_DIR, DOCS
+from inparallel.paths import CHARTS_DIR, CHARTS_MANIFEST, DIAGRAMS_DIR, DOCS, GENERATED_DIR
 from inparallel.publish import charts, claims, diagrams, escape, packages_page, runs_page
 from inparallel.records.load import load_demo
 
@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # MkDocs is a docs extra; the charts task must run without it
 
 log = logging.getLogger("mkdocs.hooks.inparallel")
 
-GENERATED = "generated"
+GENERATED = GENERATED_DIR.name
 
 # Where each strategy page's minimal example lives (keyed by the page, docs/<page>.md): the
 # demo and its section, marked in the demo itself by ``# --8<-- [start:<page>]`` and
@@ -164,7 +164,7 @@ def generate(data_dir: Path, docs_dir: Path, demos_dir: Path | None = None
     for name, text in snippets.items():
         _write(out_dir / f"{name}.md", text.rstrip("\n") + "\n")
     manifest = charts.manifest(drawn, data_dir)
-    _write(out_dir / "charts.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    _write(out_dir / CHARTS_MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     # Snippets of charts that no longer exist would go stale silently; remove them.
     for old in out_dir.glob("*.md"):
         if old.stem not in snippets:

@@ -27,13 +27,13 @@ from inparallel.analysis.results import evidence_path
 from inparallel.console import console
 from inparallel.errors import UserError
 from inparallel.measure import demo_options
-from inparallel.paths import DECK_CHARTS_DIR, REPO
+from inparallel.paths import CHARTS_MANIFEST, DECK_CHARTS_DIR, GENERATED_DIR, REPO
 from inparallel.publish.deck import Slide, parse, total_seconds
 from inparallel.publish.slides import chart_path
 from inparallel.records import load
 from inparallel.units import clock
 
-MANIFEST = Path("docs/generated/charts.json")
+MANIFEST = (GENERATED_DIR / CHARTS_MANIFEST).relative_to(REPO)
 # A stage run is sized to leave this much of its slot for talking over it.
 MARGIN_S = 15
 
