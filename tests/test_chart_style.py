@@ -11,13 +11,14 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
+from conftest import SITE_DATA
 from matplotlib.colors import to_hex
 
 from inparallel.analysis.results import machine_results
 from inparallel.publish import chart_style as style
 from inparallel.publish import charts, palette
 
-FIXTURES = Path(__file__).parent / "fixtures" / "site" / "data"
+FIXTURES = SITE_DATA  # the fixture runs (conftest), not data/
 SVG = "{http://www.w3.org/2000/svg}"
 
 

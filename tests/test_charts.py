@@ -11,12 +11,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import SITE_DATA
 
 from inparallel.analysis import formatting, metrics
 from inparallel.analysis.stats import MachineResult, Point
 from inparallel.publish import charts, claims, diagrams, mkdocs_hook
 
-FIXTURES = Path(__file__).parent / "fixtures" / "site" / "data"
+FIXTURES = SITE_DATA  # the fixture runs (conftest), not data/
 SVG = "{http://www.w3.org/2000/svg}"
 
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SITE_DATA
 
 from inparallel.analysis import findings
 from inparallel.analysis.verdict import Verdict
@@ -21,7 +22,7 @@ from inparallel.errors import UserError
 from inparallel.publish import claims, mkdocs_hook
 
 REPO = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).parent / "fixtures" / "site" / "data"
+FIXTURES = SITE_DATA  # the fixture runs (conftest), not data/
 TWO_CPUS = "Fixture CPU (not a measurement), 2 CPUs"
 
 

@@ -8,12 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, SITE_DATA
 
 from inparallel.errors import UserError
 from inparallel.publish import charts
 
-FIXTURES = REPO / "tests" / "fixtures" / "site" / "data"
+FIXTURES = SITE_DATA  # the fixture runs (conftest), not data/
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
