@@ -137,8 +137,9 @@ def unavailable(workload, strategy, workers, reason, params=None, unit="s"):
 
 def measured_row(workload, strategy, workers, timing, correct, params=None):
     """The row of one Timing: its values and interval, or its error; with the machine's speed
-    swing meanwhile (``noise_spread``) and, when compared pair by pair, the baseline it was
-    paired with and the ratio of each pair (``paired_with``, ``paired_ratios``)."""
+    swing meanwhile (``noise_spread``), this process's page faults during each value
+    (``page_faults``) and, when compared pair by pair, the baseline it was paired with and the
+    ratio of each pair (``paired_with``, ``paired_ratios``)."""
     if timing.error:
         return row(workload, strategy, workers, [], params=params, error=timing.error)
     factors = [v / r for v, r in zip(timing.values, timing.raw, strict=True)] if timing.speeds \
@@ -148,6 +149,8 @@ def measured_row(workload, strategy, workers, timing, correct, params=None):
                 raw=timing.raw if factors else None, factors=factors)
     if timing.spread is not None:
         found["noise_spread"] = timing.spread
+    if timing.faults and len(timing.faults) == len(timing.values):
+        found["page_faults"] = timing.faults
     if timing.paired and timing.paired[1] is not timing and timing.ratios:
         # A demo compares either worker counts (the nogil demo) or strategies (the cpu demo).
         against = timing.paired[0]

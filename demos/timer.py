@@ -27,6 +27,11 @@ import math
 import statistics
 import time
 
+try:
+    import resource  # Unix only: the page faults of each value
+except ImportError:
+    resource = None
+
 import failures
 from intervals import CONFIDENCE, median_ci
 
@@ -104,6 +109,10 @@ class Timing:
         self.rounds = []  # the round of each value: values of one round were taken together
         self.paired = None  # (baseline name, its Timing) when compared pair by pair
         self.speeds = []  # the reference loop's seconds around each value
+        # This process's minor page faults during each value (one call's share, like the
+        # values): first touches of fresh memory. Threads and sub-interpreters fault here; a
+        # worker process's faults are its own. Empty where they cannot be counted.
+        self.faults = []
         self.elapsed_s = 0.0
         self.stopped = None  # the stop_reason, once there is one
         self.error = None
@@ -128,6 +137,16 @@ class Timing:
             return None
         measured = self.ratios if self.paired and self.paired[1] is not self else self.values
         return self.stopped == "converged" and within_target(measured)
+
+
+def page_faults():
+    """Minor page faults of this process so far, or None where they cannot be counted.
+
+    A value that touches memory the allocator has just mapped pays a fault per page (and on a
+    virtual machine, perhaps the host's too), which no reference loop sees: the counts beside
+    the values say when the faults, not the machine, made a value long.
+    """
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt if resource else None
 
 
 def reference():
@@ -250,6 +269,7 @@ def compare(candidates, args, warmup=1, per=1, paired_with=None):
     def call(name, warming_up=False):
         timing = timings[name]
         loops = 1 if warming_up else timing.loops
+        faulted = page_faults()
         start = time.perf_counter()
         try:
             for _ in range(loops):
@@ -262,6 +282,8 @@ def compare(candidates, args, warmup=1, per=1, paired_with=None):
         if not warming_up:  # a warm-up (starting a pool, say) does not eat into the time cap
             timing.elapsed_s += seconds
             timing.moments.append((start + seconds / 2, seconds))
+            if faulted is not None:
+                timing.faults.append((page_faults() - faulted) / loops / per)
         return seconds
 
     def recalibrated(timing, seconds):
@@ -273,6 +295,8 @@ def compare(candidates, args, warmup=1, per=1, paired_with=None):
         timing.loops = calibrate(seconds / timing.loops, shortest, MAX_LOOPS)
         timing.elapsed_s -= seconds
         timing.moments.pop()
+        if timing.faults:
+            timing.faults.pop()
         return True
 
     def correct(baseline):

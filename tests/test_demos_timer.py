@@ -222,6 +222,37 @@ def test_a_first_call_slowed_by_imports_does_not_leave_a_fast_call_timed_alone(c
     assert log.count("fast") == 1 + 1 + 3 * 20  # warm-up, the recalibrating call, 3 values
 
 
+def test_each_value_carries_the_page_faults_of_its_calls_as_one_calls_share(clock,
+                                                                           monkeypatch):
+    # A fake fault counter: the "big" candidate touches 300 fresh pages per call, "small" 2.
+    # The first call after the warm-up is too short and recalibrates: its faults go with it.
+    faults = {"count": 0}
+    monkeypatch.setattr(timer, "page_faults", lambda: faults["count"])
+    scripted = candidates(clock, [], {"big": [0.5] + [0.001] * 200, "small": [0.5] * 4})
+
+    def touching(name, pages):
+        def run():
+            faults["count"] += pages
+            return scripted[name]()
+        return run
+    args = SimpleNamespace(repeats=3, time_cap=100.0, shortest=0.02)
+    timings = timer.compare({"big": touching("big", 300), "small": touching("small", 2)},
+                            args, per=2)
+    assert timings["big"].loops > 1  # a batch of calls per value
+    assert timings["big"].faults == [150.0] * 3  # per call of 2 operations: 300 / 2 each
+    assert timings["small"].faults == [1.0] * 3
+    row = harness.measured_row("w", "big", 1, timings["big"], lambda answer: True)
+    assert row["page_faults"] == [150.0] * 3 and len(row["values"]) == 3
+
+
+def test_no_page_faults_are_stored_where_they_cannot_be_counted(clock, monkeypatch):
+    monkeypatch.setattr(timer, "page_faults", lambda: None)
+    args = SimpleNamespace(repeats=3, time_cap=100.0)
+    timings = timer.compare(candidates(clock, [], {"a": [1.0] * 4}), args)
+    assert timings["a"].faults == []
+    assert "page_faults" not in harness.measured_row("w", "a", 1, timings["a"], lambda a: True)
+
+
 @pytest.mark.parametrize(("seconds", "shortest", "loops"), [
     (0.5, 0.02, 1), (0.02, 0.02, 1), (0.0019, 0.02, 11), (1e-7, 0.02, timer.MAX_LOOPS),
     (0.001, 0.0, 1)])

@@ -39,6 +39,17 @@ def test_every_strategy_brought_every_size_back_intact(record, variant):
 
 
 @pytest.mark.parametrize("variant", variants())
+def test_every_value_carries_the_page_faults_it_took(record, variant):
+    # Linux counts minor faults per process: each value gets its count, so that a long value
+    # that touched fresh memory shows as one (the surprises page's largest transfers).
+    timed = [r for r in run_of(record, variant)["results"] if r["values"]]
+    assert timed
+    for row in timed:
+        assert len(row["page_faults"]) == len(row["values"]), row["strategy"]
+        assert all(count >= 0 for count in row["page_faults"])
+
+
+@pytest.mark.parametrize("variant", variants())
 def test_memoryview_sharing_is_unavailable_exactly_on_3_12(record, variant):
     run = run_of(record, variant)
     rows = [r for r in run["results"] if r["strategy"] == "subinterpreters-memoryview"]

@@ -163,6 +163,17 @@ def test_speed_corrected_values_that_follow_from_the_raw_values_load(tmp_path):
     assert loaded.runs[0].results[0].values == tuple(values)
 
 
+def test_page_faults_go_one_per_value(tmp_path):
+    values = row()["values"]
+    doc = edited(record(), ("runs", 0, "results"), [{**row(), "page_faults": [3.0]}])
+    refused(put(tmp_path, doc), f"has 1 page_faults for {len(values)} values")
+    doc = edited(record(), ("runs", 0, "results"), [{**row(), "page_faults": [-1.0] * len(values)}])
+    refused(put(tmp_path, doc), "page_faults")
+    counted = {**row(), "page_faults": [16394.0] * len(values)}
+    loaded = load.read(put(tmp_path, edited(record(), ("runs", 0, "results"), [counted])))
+    assert loaded.runs[0].results[0].page_faults == (16394.0,) * len(values)
+
+
 def test_intervals_only_for_times_and_rates_of_three_values(tmp_path):
     few = row(values=[1.0, 2.0])
     doc = edited(record(), ("runs", 0, "results"), [{**few, "ci_low": 1.0, "ci_high": 2.0}])

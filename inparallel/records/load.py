@@ -96,6 +96,7 @@ def _row(doc: dict) -> Row:
         reason=doc["reason"], error=doc["error"], loops=int(doc.get("loops", 1)),
         noise_spread=doc.get("noise_spread"), paired_with=doc.get("paired_with"),
         paired_ratios=tuple(float(v) for v in doc.get("paired_ratios", ())),
+        page_faults=tuple(float(v) for v in doc.get("page_faults", ())),
     )
 
 

@@ -144,6 +144,8 @@ class Row:
     # baseline's time over this row's in each pair.
     paired_with: Mapping[str, Any] | None = field(default=None, hash=False)
     paired_ratios: tuple[float, ...] = ()
+    # Per value, the measuring process's minor page faults during it (demos/timer.py).
+    page_faults: tuple[float, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -133,6 +133,9 @@ def _row_problem(row: dict, where: str) -> str | None:
         return f"{where} min/max {summary['min']!r}/{summary['max']!r} do not match its values"
     if not _close(summary["median"], statistics.median(values)):
         return f"{where} median {summary['median']!r} is not the median of its values"
+    faults = row.get("page_faults")
+    if faults is not None and len(faults) != len(values):
+        return f"{where} has {len(faults)} page_faults for {len(values)} values"
     raw, factors = row.get("raw_values"), row.get("speed_factors")
     if (raw is None) != (factors is None):
         return f"{where} has raw_values or speed_factors without the other"
