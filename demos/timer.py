@@ -269,7 +269,7 @@ def compare(candidates, args, warmup=1, per=1, paired_with=None):
     def call(name, warming_up=False):
         timing = timings[name]
         loops = 1 if warming_up else timing.loops
-        faulted = page_faults()
+        faulted = None if warming_up else page_faults()  # a warm-up keeps no value
         start = time.perf_counter()
         try:
             for _ in range(loops):
