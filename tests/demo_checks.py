@@ -26,7 +26,8 @@ WORKER_STRATEGIES = ("threads", "subinterpreters", "subinterpreters-pool",
                      "processes-fork", "processes-forkserver", "processes-spawn")
 ALL_STRATEGIES = ("sequential", *WORKER_STRATEGIES)
 PROVENANCE = {
-    "machine": ("id", "cpu_model", "cpu_count", "usable_cpus", "os", "kernel", "arch"),
+    "machine": ("id", "hostname", "cpu_model", "cpu_count", "usable_cpus", "os", "kernel",
+                "arch"),
     "interpreter": ("executable", "origin", "version", "free_threaded_build",
                     "configure_args", "compiler"),
 }
